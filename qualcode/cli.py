@@ -1,0 +1,180 @@
+"""The ``qualcode`` command line.
+
+Every command that fails on the user's input prints the message and exits with code 2;
+the project is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qualcode.errors import QualcodeError
+from qualcode.project import open_project
+
+
+def _progress_bar(done: int, total: int, name: str) -> None:
+    if total < 2:
+        return
+    width = 30
+    filled = int(width * done / total)
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {done}/{total} {name[:40]:<40}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from qualcode.demo import DEMO_FILE, build_demo
+
+    with build_demo(args.dir, fresh=args.fresh, progress=_progress_bar) as project:
+        info = project.info()
+    print(f"Demo project: {Path(args.dir) / DEMO_FILE}")
+    print(_info_text(info))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        print(f"Project ready: {project.url}")
+    return 0
+
+
+def cmd_respondents(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        counts = project.import_respondents(args.csv)
+    print(f"Respondents: {counts['added']} added, {counts['updated']} updated.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        results = project.import_files(args.files, respondent=args.respondent,
+                                       kind=args.kind, progress=_progress_bar)
+    for r in results:
+        who = ", ".join(r.respondents) or "no respondent"
+        print(f"{r.source}: {r.kind}, {len(r.document_ids)} document(s), "
+              f"{r.segments} segments ({who})")
+    return 0
+
+
+def _info_text(info: dict[str, Any]) -> str:
+    groups = ", ".join(f"{k} {v}" for k, v in sorted(info["respondents_by_group"].items()))
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(info["documents_by_kind"].items()))
+    return "\n".join([
+        f"Respondents: {info['respondents']} ({groups or 'none'})",
+        f"Documents:   {info['documents']} ({kinds or 'none'})",
+        f"Segments:    {info['segments']}",
+        f"Codes:       {info['codes']}",
+        f"Codings:     {info['codings']}",
+    ])
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        info = project.info()
+    if args.json:
+        _print_json(info)
+    else:
+        print(_info_text(info))
+    return 0
+
+
+def cmd_segments(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        frame = project.segments(args.document)
+    if args.json:
+        _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    else:
+        for row in frame.itertuples():
+            who = "I" if row.is_interviewer else "R"
+            print(f"{row.id}\t{row.locator}\t{who}\t{row.text}")
+    return 0
+
+
+def cmd_codebook(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        if args.action == "import":
+            counts = project.load_codebook(args.file, reason=args.reason)
+            print(f"Codebook: {counts['added']} added, {counts['updated']} updated, "
+                  f"{counts['unchanged']} unchanged.")
+        elif args.action == "export":
+            project.export_codebook(args.file)
+            print(f"Codebook written to {args.file}")
+        else:
+            frame = project.codebook()
+            for row in frame.itertuples():
+                print(f"{row.id}\t{row.rq or ''}\t{row.name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every ``qualcode`` command."""
+    parser = argparse.ArgumentParser(prog="qualcode", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="build the demo study project in DIR")
+    p.add_argument("dir")
+    p.add_argument("--fresh", action="store_true", help="rebuild it from scratch")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("init", help="create an empty project (file path or database URL)")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("respondents", help="add or update respondents from a CSV")
+    p.add_argument("project")
+    p.add_argument("csv")
+    p.set_defaults(func=cmd_respondents)
+
+    p = sub.add_parser("import", help="import transcripts, running records and documents")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--respondent", help="respondent id or label for every file")
+    p.add_argument("--kind", choices=["transcript", "running_record", "observation", "document"])
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("info", help="counts of respondents, documents, segments, codes")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("segments", help="list segments with their locators")
+    p.add_argument("project")
+    p.add_argument("--document", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_segments)
+
+    p = sub.add_parser("codebook", help="import, export or list the project's codebook")
+    p.add_argument("action", choices=["import", "export", "list"])
+    p.add_argument("project")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--reason")
+    p.set_defaults(func=cmd_codebook)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 for a problem with the input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "action", None) in ("import", "export") and not args.file:
+        parser.error(f"codebook {args.action} needs a FILE")
+    try:
+        return int(args.func(args))
+    except QualcodeError as exc:
+        print(f"qualcode: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

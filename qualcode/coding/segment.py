@@ -1,0 +1,145 @@
+"""Segmentation: blocks (speaker turns, notes, paragraphs) split into sentences.
+
+Uses ``spacy.blank("en")`` with the rule-based sentencizer: nothing is downloaded. Each
+segment keeps exact character offsets into its document's text and a locator that the
+study's references are built from:
+
+* running records: ``respondent/page/question``, e.g. ``3/15/5``;
+* transcripts: ``label/turn``, e.g. ``HT3/T12`` (the agenda question is kept alongside);
+* other documents: ``name/paragraph``, e.g. ``O2/P4`` or ``observation_notes/P4``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from qualcode.ingest.document import Block, ParsedDocument
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+SPACY_BATCH = 256
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    """A segment before it is stored: offsets into the document text plus its context."""
+
+    ordinal: int
+    start: int
+    end: int
+    speaker: str | None
+    is_interviewer: bool
+    question: str | None
+    page: int | None
+    turn: int | None
+    locator: str
+    time_start: float | None = None
+
+
+@lru_cache(maxsize=1)
+def sentence_pipeline() -> Language:
+    """The shared blank English pipeline with a sentencizer (built once per process)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 50_000_000
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def lemma_pipeline() -> Language:
+    """Blank English with the lookup lemmatizer from spacy-lookups-data (no download)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.max_length = 50_000_000
+    return nlp
+
+
+def _pieces(text: str, block: Block) -> Iterator[tuple[int, int]]:
+    """Paragraph pieces of a block as absolute (start, end) offsets, whitespace trimmed."""
+    inner = text[block.start : block.end]
+    pos = 0
+    for match in PARAGRAPH_BREAK.finditer(inner):
+        yield from _trim(text, block.start + pos, block.start + match.start())
+        pos = match.end()
+    yield from _trim(text, block.start + pos, block.end)
+
+
+def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield start, end
+
+
+def _locator(doc: ParsedDocument, block: Block, name: str, respondent_id: int | None,
+             paragraph: int) -> str:
+    if doc.kind == "running_record":
+        parts = [str(respondent_id) if respondent_id is not None else name]
+        parts.append(str(block.page) if block.page is not None else "-")
+        if block.question:
+            parts.append(block.question)
+        return "/".join(parts)
+    if block.turn is not None:
+        return f"{name}/T{block.turn}"
+    return f"{name}/P{paragraph}"
+
+
+def segment_documents(
+    docs: Iterable[tuple[ParsedDocument, str, int | None]],
+) -> list[list[SegmentSpec]]:
+    """Segment several documents in one spaCy pass.
+
+    ``docs`` yields ``(parsed, name, respondent_id)`` where ``name`` is the respondent
+    label (or a short document name) used in locators. Returns one list of segments per
+    document, in document order.
+    """
+    nlp = sentence_pipeline()
+    items = list(docs)
+    # (doc index, block index, paragraph number, start, end) for every paragraph piece
+    pieces: list[tuple[int, int, int, int, int]] = []
+    for d_index, (parsed, _name, _rid) in enumerate(items):
+        paragraph = 0
+        for b_index, block in enumerate(parsed.blocks):
+            for start, end in _pieces(parsed.text, block):
+                paragraph += 1
+                pieces.append((d_index, b_index, paragraph, start, end))
+    texts = (items[d][0].text[s:e] for d, _b, _p, s, e in pieces)
+    results: list[list[SegmentSpec]] = [[] for _ in items]
+    for (d_index, b_index, paragraph, p_start, _p_end), sdoc in zip(
+        pieces, nlp.pipe(texts, batch_size=SPACY_BATCH)
+    ):
+        parsed, name, rid = items[d_index]
+        block = parsed.blocks[b_index]
+        locator = _locator(parsed, block, name, rid, paragraph)
+        out = results[d_index]
+        for sent in sdoc.sents:
+            for start, end in _trim(parsed.text, p_start + sent.start_char, p_start + sent.end_char):
+                out.append(
+                    SegmentSpec(
+                        ordinal=len(out),
+                        start=start,
+                        end=end,
+                        speaker=block.speaker,
+                        is_interviewer=block.is_interviewer,
+                        question=block.question,
+                        page=block.page,
+                        turn=block.turn,
+                        locator=locator,
+                        time_start=block.time_start,
+                    )
+                )
+    return results
+
+
+def segment_document(parsed: ParsedDocument, name: str,
+                     respondent_id: int | None = None) -> list[SegmentSpec]:
+    """Segment one document (see :func:`segment_documents`)."""
+    return segment_documents([(parsed, name, respondent_id)])[0]

@@ -1,0 +1,19 @@
+"""Readers: interview files (.txt, .md, .docx, .vtt, .srt) into ParsedDocuments.
+
+``read_document`` is the entry point; each module handles one idea (bytes in, text
+decoding, speaker labels, turns, agenda questions, paragraphs, Word, subtitles, running
+records).
+"""
+
+from qualcode.ingest.document import BLOCK_KINDS, KINDS, Block, ParsedDocument
+from qualcode.ingest.reader import ACCEPTED_SUFFIXES, detect_kind, read_document
+
+__all__ = [
+    "read_document",
+    "detect_kind",
+    "ACCEPTED_SUFFIXES",
+    "ParsedDocument",
+    "Block",
+    "KINDS",
+    "BLOCK_KINDS",
+]

@@ -1,0 +1,61 @@
+"""Shared fixtures: a fresh project, and the demo study built once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import qualcode  # noqa: E402
+from qualcode.demo import build_demo  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "transcripts_sample"
+
+RESPONDENTS_CSV = """id,label,group,trial,members,gender,setting_type
+1,HT1,head_teacher,no,1,female,rural primary
+2,T1,teacher,no,1,male,urban secondary
+3,O1,officer,yes,1,female,
+4,C1,child,no,4,mixed,large urban primary
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> qualcode.Project:
+    """An empty project in a temporary SQLite file."""
+    with qualcode.open_project(tmp_path / "study.qualcode", coder="tester") as p:
+        yield p
+
+
+@pytest.fixture
+def small_project(project: qualcode.Project, tmp_path: Path) -> qualcode.Project:
+    """A project with four respondents (HT1, T1, O1, C1) and no documents."""
+    csv = tmp_path / "respondents.csv"
+    csv.write_text(RESPONDENTS_CSV, encoding="utf-8")
+    project.import_respondents(csv)
+    return project
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the demo project, built once for the whole session (read-only use)."""
+    folder = tmp_path_factory.mktemp("demo")
+    build_demo(folder).close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo(demo_dir: Path) -> qualcode.Project:
+    """The demo study project, shared: tests must not change it (copy it to change it)."""
+    with qualcode.open_project(demo_dir / "demo.qualcode") as p:
+        yield p
+
+
+def count_rows(project: qualcode.Project) -> dict[str, int]:
+    """Row counts of the main tables, to show a failed operation changed nothing."""
+    info = project.info()
+    return {k: info[k] for k in ("respondents", "documents", "segments", "codes", "codings")}
