@@ -199,7 +199,7 @@ def segment_keys(session: Session, document_ids: Sequence[int]) -> pd.DataFrame:
     rows = session.execute(
         select(Segment.id, Segment.document_id, Segment.start, Segment.end,
                Segment.is_interviewer)
-        .where(Segment.document_id.in_(list(document_ids)))
+        .where(Segment.document_id.in_([int(d) for d in document_ids]))
         .order_by(Segment.document_id, Segment.start)).all()
     frame = pd.DataFrame(rows, columns=["id", "document_id", "start", "end", "is_interviewer"])
     base = frame["document_id"].to_numpy(np.int64) * _KEY
