@@ -117,6 +117,75 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _frame_out(frame: Any, args: argparse.Namespace, columns: list[str]) -> None:
+    if getattr(args, "json", False):
+        _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    elif getattr(args, "csv", None):
+        from qualcode.export.tables import write_csv
+
+        write_csv(frame, args.csv)
+        print(f"{len(frame)} rows written to {args.csv}")
+    else:
+        for row in frame[columns].itertuples(index=False):
+            print("\t".join("" if v is None else str(v) for v in row))
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False, coder=args.coder) as project:
+        if args.undo:
+            done = project.undo()
+            print(f"Undone: {done}" if done else "Nothing to undo.")
+            return 0
+        if args.redo:
+            done = project.redo()
+            print(f"Redone: {done}" if done else "Nothing to redo.")
+            return 0
+        if not args.segments or not args.codes:
+            raise QualcodeError("Give --segments and --codes (or --undo / --redo).")
+        segments = _id_list(args.segments)
+        ids = project.code(segments, args.codes.split(","), valence=args.valence,
+                           flags=[f for f in (args.flags or "").split(",") if f],
+                           dimension=args.dimension, memo=args.memo)
+    print(f"Coded: coding id(s) {', '.join(map(str, ids))}")
+    return 0
+
+
+def _id_list(text: str) -> list[int]:
+    ids: list[int] = []
+    for part in text.split(","):
+        part = part.strip()
+        if "-" in part:
+            lo, hi = part.split("-", 1)
+            ids.extend(range(int(lo), int(hi) + 1))
+        elif part:
+            ids.append(int(part))
+    return ids
+
+
+def cmd_extracts(args: argparse.Namespace) -> int:
+    attributes = dict(a.split("=", 1) for a in args.attribute or [])
+    with open_project(args.project, create=False) as project:
+        frame = project.extracts(
+            args.query or None, include_descendants=not args.no_descendants,
+            groups=args.group, attributes=attributes or None, valence=args.valence,
+            flags=args.flag, dimension=args.dimension, coder=args.coder, kinds=args.kind,
+            trial=None if args.trial is None else args.trial == "yes")
+    _frame_out(frame, args, ["id", "code_id", "valence", "label", "group", "locator", "text"])
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        frame = project.coverage(include_interviewer=args.interviewer)
+        queue = project.uncoded(limit=args.queue) if args.queue else None
+    _frame_out(frame, args, ["label", "title", "segments", "coded", "share_coded"])
+    if queue is not None and not args.json:
+        print("\nTo revisit:")
+        for row in queue.itertuples():
+            print(f"{row.id}\t{row.locator}\t{row.text}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every ``qualcode`` command."""
     parser = argparse.ArgumentParser(prog="qualcode", description=__doc__.splitlines()[0])
@@ -160,6 +229,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?")
     p.add_argument("--reason")
     p.set_defaults(func=cmd_codebook)
+
+    p = sub.add_parser("code", help="apply codes to segments; undo or redo")
+    p.add_argument("project")
+    p.add_argument("--segments", help="segment ids: 12 or 12-15 or 12,14")
+    p.add_argument("--codes", help="code ids separated by commas")
+    p.add_argument("--coder", help="coder name (default: QUALCODE_CODER or 'analyst')")
+    p.add_argument("--valence", default="0", choices=["+", "-", "0"])
+    p.add_argument("--flags", help="in_literature,surprising,follow_up")
+    p.add_argument("--dimension", choices=["policy", "process", "practice"])
+    p.add_argument("--memo")
+    p.add_argument("--undo", action="store_true")
+    p.add_argument("--redo", action="store_true")
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("extracts", help="coded extracts: a code or a query such as 'a AND NOT b'")
+    p.add_argument("project")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--no-descendants", action="store_true")
+    p.add_argument("--group", action="append")
+    p.add_argument("--attribute", action="append", help="name=value, e.g. setting_type=rural primary")
+    p.add_argument("--valence", action="append", choices=["+", "-", "0"])
+    p.add_argument("--flag", action="append", choices=["in_literature", "surprising", "follow_up"])
+    p.add_argument("--dimension", choices=["policy", "process", "practice"])
+    p.add_argument("--coder", action="append")
+    p.add_argument("--kind", action="append")
+    p.add_argument("--trial", choices=["yes", "no"])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--csv", help="write the extracts to this CSV file")
+    p.set_defaults(func=cmd_extracts)
+
+    p = sub.add_parser("coverage", help="coded and uncoded respondent segments per document")
+    p.add_argument("project")
+    p.add_argument("--interviewer", action="store_true", help="count interviewer turns too")
+    p.add_argument("--queue", type=int, default=0, help="also list N uncoded segments")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_coverage)
     return parser
 
 
@@ -171,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"codebook {args.action} needs a FILE")
     try:
         return int(args.func(args))
+    except ValueError as exc:
+        print(f"qualcode: {exc}", file=sys.stderr)
+        return 2
     except QualcodeError as exc:
         print(f"qualcode: {exc}", file=sys.stderr)
         return 2
