@@ -16,8 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, ORTH
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from qualcode.ingest.document import Block, ParsedDocument
 
@@ -48,6 +51,32 @@ def sentence_pipeline() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.max_length = 50_000_000
     return nlp
+
+
+@lru_cache(maxsize=1)
+def _punct_char_ids() -> np.ndarray:
+    nlp = sentence_pipeline()
+    chars = nlp.get_pipe("sentencizer").punct_chars
+    return np.array(sorted(nlp.vocab.strings.add(c) for c in chars), dtype=np.uint64)
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Character offsets where sentences start: spaCy's sentencizer rule, vectorised.
+
+    A sentence starts at the first word (a token that is neither punctuation nor a
+    sentence-final character) after a sentence-final character such as ``.``, ``?`` or
+    ``!``. Gives the same boundaries as ``nlp.add_pipe("sentencizer")`` (a test checks it
+    on the demo study) without building a Python object per token.
+    """
+    if len(doc) == 0:
+        return []
+    arr = doc.to_array([ORTH, IS_PUNCT, IDX])
+    is_final = np.isin(arr[:, 0], _punct_char_ids())
+    words = np.flatnonzero((arr[:, 1] == 0) & ~is_final)
+    finals_so_far = np.cumsum(is_final)[words]
+    previous = np.concatenate(([0], finals_so_far[:-1]))
+    starts = np.union1d([0], words[finals_so_far > previous])
+    return [int(i) for i in arr[starts, 2]]
 
 
 @lru_cache(maxsize=1)
@@ -113,15 +142,17 @@ def segment_documents(
                 pieces.append((d_index, b_index, paragraph, start, end))
     texts = (items[d][0].text[s:e] for d, _b, _p, s, e in pieces)
     results: list[list[SegmentSpec]] = [[] for _ in items]
-    for (d_index, b_index, paragraph, p_start, _p_end), sdoc in zip(
-        pieces, nlp.pipe(texts, batch_size=SPACY_BATCH)
+    for (d_index, b_index, paragraph, p_start, p_end), sdoc in zip(
+        pieces, nlp.tokenizer.pipe(texts, batch_size=SPACY_BATCH)
     ):
         parsed, name, rid = items[d_index]
         block = parsed.blocks[b_index]
         locator = _locator(parsed, block, name, rid, paragraph)
         out = results[d_index]
-        for sent in sdoc.sents:
-            for start, end in _trim(parsed.text, p_start + sent.start_char, p_start + sent.end_char):
+        starts = sentence_starts(sdoc)
+        ends = starts[1:] + [p_end - p_start]
+        for sent_start, sent_end in zip(starts, ends):
+            for start, end in _trim(parsed.text, p_start + sent_start, p_start + sent_end):
                 out.append(
                     SegmentSpec(
                         ordinal=len(out),

@@ -195,8 +195,8 @@ def _store(session: Session,
             {
                 "document_id": doc.id,
                 "ordinal": s.ordinal,
-                "start": s.start,
-                "end": s.end,
+                "start_offset": s.start,
+                "end_offset": s.end,
                 "speaker": s.speaker,
                 "is_interviewer": s.is_interviewer,
                 "question": s.question,
@@ -207,6 +207,6 @@ def _store(session: Session,
             }
             for s in specs
         ]
-        session.execute(insert(Segment), rows)
+        session.connection().execute(insert(Segment.__table__), rows)
         result.document_ids.append(doc.id)
         result.segments += len(rows)
