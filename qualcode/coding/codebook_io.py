@@ -119,8 +119,9 @@ def read_codebook(source: Source, *, format: str | None = None) -> Codebook:
     children, siblings in file order) with ``parent_id`` set. Raises
     :class:`CodebookError` naming the file, the place and the fix for anything invalid.
     """
-    data, label, name = _read_source(source)
+    label, name = _label(source)
     kind = _resolve_format(name, format, label)
+    data = _read_source(source, label)
     if kind == "qdc":
         content = parse_qdc(data, label)
         book_name: Any = content.name
@@ -143,7 +144,7 @@ def write_codebook(codebook: Codebook, target: Source, *, format: str | None = N
     codebook is checked first; an invalid one raises :class:`CodebookError` and nothing
     is written. Codes are written in tree order.
     """
-    label, name = _target_label(target)
+    label, name = _label(target)
     kind = _resolve_format(name, format, label)
     checked = checked_codebook(codebook, label)
     if kind == "yaml":
@@ -180,29 +181,36 @@ def _resolve_format(name: str | None, format: str | None, label: str) -> str:
     return SUFFIXES[suffix]
 
 
-def _read_source(source: Source) -> tuple[str | bytes, str, str | None]:
-    """(content, label for messages, name for the suffix) of a path or file-like object."""
+def _label(source: Source) -> tuple[str, str | None]:
+    """(label for messages, name whose suffix gives the format) of a path or file object."""
     if isinstance(source, str) and "\n" in source:
         raise CodebookError(
-            "read_codebook was given text, not a file path; pass a path, or wrap the text "
+            "a codebook path was expected but text was given; pass a path, or wrap the text "
             "in io.StringIO and give format='yaml', 'csv' or 'qdc'"
         )
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
+        return path, path
+    file_name = getattr(source, "name", None)
+    name = file_name if isinstance(file_name, str) else None
+    return name or "the codebook", name
+
+
+def _read_source(source: Source, label: str) -> str | bytes:
+    """The content of a path or file-like object (at most ``MAX_BYTES``)."""
+    if isinstance(source, (str, os.PathLike)):
         try:
-            with open(path, "rb") as handle:
+            with open(source, "rb") as handle:
                 data: Any = handle.read(MAX_BYTES + 1)
         except FileNotFoundError as exc:
-            raise CodebookError(f"codebook file {path} does not exist; check the path") from exc
+            raise CodebookError(f"codebook file {label} does not exist; check the path") from exc
         except IsADirectoryError as exc:
-            raise CodebookError(f"{path} is a folder; choose a codebook file") from exc
+            raise CodebookError(f"{label} is a folder; choose a codebook file") from exc
         except OSError as exc:
             raise CodebookError(
-                f"cannot read codebook file {path} ({exc.strerror or exc}); check the path "
+                f"cannot read codebook file {label} ({exc.strerror or exc}); check the path "
                 "and that you may read it"
             ) from exc
-        label: str = path
-        name: str | None = path
     else:
         read = getattr(source, "read", None)
         if read is None:
@@ -210,9 +218,6 @@ def _read_source(source: Source) -> tuple[str | bytes, str, str | None]:
                 f"read_codebook needs a path or a file-like object, not {type(source).__name__}"
             )
         data = read(MAX_BYTES + 1)
-        file_name = getattr(source, "name", None)
-        name = file_name if isinstance(file_name, str) else None
-        label = name or "the codebook"
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if len(data) > MAX_BYTES:
@@ -220,7 +225,7 @@ def _read_source(source: Source) -> tuple[str | bytes, str, str | None]:
             f"{label} is larger than {MAX_BYTES // (1024 * 1024)} MB, too large for a codebook; "
             "check that this is the right file"
         )
-    return data, label, name
+    return data
 
 
 def _decode_text(data: str | bytes, label: str) -> str:
@@ -240,15 +245,6 @@ def _decode_text(data: str | bytes, label: str) -> str:
             "CSV codebook itself"
         )
     return text
-
-
-def _target_label(target: Source) -> tuple[str, str | None]:
-    if isinstance(target, (str, os.PathLike)):
-        path = os.fspath(target)
-        return path, path
-    file_name = getattr(target, "name", None)
-    name = file_name if isinstance(file_name, str) else None
-    return name or "the codebook", name
 
 
 def _write_target(target: Source, payload: str | bytes, encoding: str, label: str) -> None:
@@ -287,6 +283,8 @@ def _parse_yaml(text: str, label: str) -> tuple[Any, Any, list[RawCode], list[Pr
             f"{label} is not valid YAML ({reason}{where}); check the indentation and the "
             "quoting near that place"
         ) from exc
+    except RecursionError as exc:
+        raise CodebookError(f"{label} is nested too deeply to be a codebook") from exc
     if document is None:
         raise CodebookError(f"{label} is empty; a YAML codebook needs a name and a list of codes")
     if not isinstance(document, dict):

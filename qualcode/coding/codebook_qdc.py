@@ -9,8 +9,8 @@ one on reading.
 
 The standard has no place for our other fields, so they travel in a trailer at the end of
 each code's ``Description``: a line ``--- qualcode ---`` followed by YAML ``key: value``
-lines. Another tool shows the trailer as part of the description, and keeps it when it
-exports the codebook again::
+lines. Another tool shows the trailer as part of the description (and normally keeps it
+when it exports the codebook again)::
 
     Partnership boards and strategic plans.
 
@@ -33,8 +33,8 @@ get an id made from the name (:func:`id_from_name`, numbered ``_2``, ``_3``... w
 names give the same id), no research question and the default origin.
 
 This module only turns XML into raw field dicts and back. Checking the fields and building
-the :class:`~qualcode.coding.codebook.Codebook` is ``codebook_io``'s job, so that every
-format is validated the same way.
+the :class:`~qualcode.coding.codebook.Codebook` is left to
+:mod:`qualcode.coding.codebook_validation`, so that every format is validated the same way.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def join_description(description: str, trailer: dict[str, Any]) -> str:
             Dumper=_TrailerDumper,
             allow_unicode=True,
             sort_keys=False,
-            default_flow_style=None,
+            default_flow_style=False,
             width=float("inf"),
         )
     )
@@ -227,8 +227,8 @@ def split_description(text: str) -> tuple[str, str | None]:
 
 
 class _TrailerDumper(yaml.SafeDumper):
-    """YAML for the trailer: multi-line text as literal blocks (indented, so no value line
-    can look like the trailer mark)."""
+    """YAML for the trailer: one ``key: value`` a line, lists in flow style, multi-line text
+    as literal blocks (indented, so no value line can look like the trailer mark)."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -236,7 +236,12 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
 _TrailerDumper.add_representer(str, _represent_str)
+_TrailerDumper.add_representer(list, _represent_list)
 
 
 def _xml_text(data: str | bytes, label: str) -> str:
@@ -337,8 +342,6 @@ def _collect(
                 "codebook again from the tool that made it"
             )
             problems.append((where, message))
-        if name is None:
-            problems.append((where, "has no name attribute; give the Code a name"))
         description_element = element.find(_Q_DESCRIPTION)
         raw = "".join(description_element.itertext()) if description_element is not None else ""
         description, trailer_text = split_description(raw.replace("\r\n", "\n"))

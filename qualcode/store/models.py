@@ -221,3 +221,54 @@ class SuggestionFeedback(Base):
     decision: Mapped[str] = mapped_column(String(10))
     score: Mapped[float | None] = mapped_column(Float)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SavedSearch(Base):
+    """A named text search that can be run again after new interviews are imported."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    query: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16), default="lemma")
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    coder: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+theme_codes = Table(
+    "theme_codes",
+    Base.metadata,
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Column("code_id", ForeignKey("codes.id", ondelete="CASCADE", onupdate="CASCADE"),
+           primary_key=True),
+)
+
+
+class Theme(Base):
+    """A named group of codes (possibly from several research questions)."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    rq: Mapped[str | None] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str | None] = mapped_column(String(7))
+    coder: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThemeLink(Base):
+    """An analyst's link between two themes, with a note on what links them."""
+
+    __tablename__ = "theme_links"
+    __table_args__ = (UniqueConstraint("source_id", "target_id", name="uq_theme_links_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    coder: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
