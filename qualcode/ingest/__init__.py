@@ -9,11 +9,11 @@ from qualcode.ingest.document import BLOCK_KINDS, KINDS, Block, ParsedDocument
 from qualcode.ingest.reader import ACCEPTED_SUFFIXES, detect_kind, read_document
 
 __all__ = [
-    "read_document",
-    "detect_kind",
     "ACCEPTED_SUFFIXES",
-    "ParsedDocument",
-    "Block",
-    "KINDS",
     "BLOCK_KINDS",
+    "KINDS",
+    "Block",
+    "ParsedDocument",
+    "detect_kind",
+    "read_document",
 ]

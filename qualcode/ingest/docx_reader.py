@@ -95,7 +95,8 @@ def _is_bold(run: Any, styles: dict[str, bool]) -> bool:
     return False
 
 
-def _pieces(element: Any, styles: dict[str, bool], bold: bool | None = None) -> list[tuple[str, bool]]:
+def _pieces(element: Any, styles: dict[str, bool],
+            bold: bool | None = None) -> list[tuple[str, bool]]:
     """``(text, bold)`` pieces of a paragraph in order, skipping deleted and field text."""
     pieces: list[tuple[str, bool]] = []
     for child in element:
@@ -107,7 +108,7 @@ def _pieces(element: Any, styles: dict[str, bool], bold: bool | None = None) -> 
             pieces.extend(_pieces(child, styles, run_bold))
         elif tag in _TEXT_TAGS:
             value = _TEXT_TAGS[tag]
-            pieces.append((child.text or "" if value is None else value, bool(bold)))
+            pieces.append(((child.text or "") if value is None else value, bool(bold)))
         else:
             pieces.extend(_pieces(child, styles, bold))
     return pieces
@@ -117,7 +118,7 @@ def _bold_label(pieces: list[tuple[str, bool]]) -> int | None:
     """End of a leading bold label ending in ``:`` (``Officer 3:`` in bold), or None.
 
     Every non-space character before the first colon must be bold; the colon itself may
-    be bold or not.
+    be bold or not. A paragraph bold from end to end is a heading, not a label.
     """
     text = "".join(piece for piece, _ in pieces)
     colon = text.find(":", 0, _MAX_LABEL_CHARS + 8)
@@ -127,12 +128,15 @@ def _bold_label(pieces: list[tuple[str, bool]]) -> int | None:
     if not name or len(name) > _MAX_LABEL_CHARS or len(name.split()) > _MAX_LABEL_WORDS:
         return None
     position = 0
+    plain_after = False
     for piece, bold in pieces:
-        if position >= colon:
-            break
-        if not bold and piece[: colon - position].strip():
+        if position < colon and not bold and piece[: colon - position].strip():
             return None
+        if not bold and piece[max(0, colon + 1 - position):].strip():
+            plain_after = True
         position += len(piece)
+    if text[colon + 1:].strip() and not plain_after:
+        return None
     end = colon + 1
     while end < len(text) and text[end] == ":":
         end += 1
@@ -209,10 +213,8 @@ def _add_table(lines: _Lines, table: Any, styles: dict[str, bool]) -> None:
         return
     for row in rows:
         cells = [" ".join(cell.split("\n")).strip() for cell in row]
-        # merged cells repeat their text in every grid column they span
-        deduped = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
-        if any(deduped):
-            lines.add(" | ".join(deduped))
+        if any(cells):
+            lines.add(" | ".join(cells))
 
 
 def _add_body(lines: _Lines, parent: Any, styles: dict[str, bool]) -> None:

@@ -55,17 +55,21 @@ NON_SPEAKER_WORDS = frozenset(
 )
 """Words that start lines with a colon (or sit in brackets) but are never speakers."""
 
-_WORD = r"[A-Za-z0-9\u00C0-\u024F][\w'\u2019.\-]*"
+_STAMP = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?"
+_WORD = r"(?!\d{1,2}:\d{2})[A-Za-z0-9\u00C0-\u024F][\w'\u2019.\-]*"
 _PAREN = r"\([^()\n]{1,24}\)"
 _NAME = rf"[A-Za-z\u00C0-\u024F][\w'\u2019.\-]*(?:[ \t]+(?:{_WORD}|{_PAREN})){{0,3}}"
 _EMPH = r"(?:\*{1,2}|_{1,2})"
+# a list bullet or quote mark, and a timestamp, may come before the label
+_PREFIX = rf"[ \t]*(?:[-+>][ \t]+)?(?:{_STAMP}[ \t]+)?"
 _COLON_LABEL = re.compile(
-    rf"[ \t]*{_EMPH}?[ \t]*(?P<name>{_NAME})[ \t]*{_EMPH}?[ \t]*(?P<colon>:+)"
-    rf"(?:[ \t]*{_EMPH}(?!\w))?(?![/\\])"
+    rf"{_PREFIX}{_EMPH}?[ \t]*(?P<name>{_NAME})(?:[ \t]+{_STAMP})?[ \t]*{_EMPH}?[ \t]*"
+    rf"(?P<colon>:+)(?:[ \t]*{_EMPH}(?!\w))?(?![/\\])"
 )
 _BRACKET_LABEL = re.compile(
-    rf"[ \t]*{_EMPH}?\[(?P<name>[^\[\]\n]{{1,40}})\]{_EMPH}?(?:[ \t]*:{{1,2}})?(?=\s|$)"
+    rf"{_PREFIX}{_EMPH}?\[(?P<name>[^\[\]\n]{{1,40}})\]{_EMPH}?(?:[ \t]*:{{1,2}})?(?=\s|$)"
 )
+_TRAILING_STAMP = re.compile(rf"[ \t]*{_STAMP}$")
 _ROLE_WITH_ID = re.compile(r"(?P<role>.+?)(?:[ \t]+(?:[A-Za-z0-9]{1,3}|\([^()]*\)))?$")
 _SPACES = re.compile(r"[ \t]+")
 _CANONICAL = {
@@ -100,6 +104,7 @@ def speaker_key(name: str) -> str:
 def clean_speaker(name: str) -> str:
     """A label's display form: spaces collapsed, known words in their usual spelling."""
     name = _SPACES.sub(" ", name.strip().strip("*_").strip())
+    name = _TRAILING_STAMP.sub("", name)
     return _CANONICAL.get(name.casefold(), name)
 
 
@@ -119,7 +124,8 @@ def is_known_speaker(name: str) -> bool:
     if key in INTERVIEWER_WORDS or key in RESPONDENT_WORDS or is_interviewer_name(key):
         return True
     match = _ROLE_WITH_ID.match(key)
-    return bool(match and match.group("role") in ROLE_WORDS) or key in ROLE_WORDS
+    roles = ROLE_WORDS | RESPONDENT_WORDS
+    return bool(match and match.group("role") in roles) or key in ROLE_WORDS
 
 
 def is_non_speaker(name: str) -> bool:

@@ -15,8 +15,10 @@ from qualcode.ingest.document import Block
 from qualcode.ingest.labels import line_spans
 from qualcode.ingest.text import trim_span
 
-_DATE = re.compile(r"[ \t]*[*_]{0,2}Date[ \t]*[*_]{0,2}[ \t]*:+[ \t]*[*_]{0,2}(?P<value>.*?)[*_ \t]*$",
-                   re.IGNORECASE)
+_DATE = re.compile(
+    r"[ \t]*[*_]{0,2}Date[ \t]*[*_]{0,2}[ \t]*:+[ \t]*[*_]{0,2}(?P<value>.*?)[*_ \t]*$",
+    re.IGNORECASE,
+)
 _TITLE = re.compile(r"[ \t]*#[ \t]+(?P<title>.+?)[ \t#]*$")
 
 
@@ -52,26 +54,46 @@ def _spans(text: str, per_line: bool) -> list[tuple[int, int]]:
     return [span for span in (trim_span(text, a, b) for a, b in spans) if span[0] < span[1]]
 
 
+def _date_line(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """``(date, line start, line end)`` of a ``Date:`` line among a paragraph's first lines."""
+    for line_start, line_end in line_spans(text[start:end])[:3]:
+        match = _DATE.fullmatch(text, start + line_start, start + line_end)
+        if match and match.group("value"):
+            return match.group("value"), start + line_start, start + line_end
+    return None
+
+
 def parse_paragraphs(text: str, *, per_line: bool = False) -> ParagraphParse:
     """Split ``text`` into paragraph blocks (blank-line separated, or one per line).
 
-    A first line ``Date: ...`` becomes ``metadata["date"]`` when more text follows; a
-    first line ``# Title`` gives the title (and stays a paragraph).
+    A ``Date: ...`` line among the first lines of the first paragraph becomes
+    ``metadata["date"]``; it leaves the blocks when it opens or closes that paragraph and
+    other text remains. A first line ``# Title`` gives the title (and stays a paragraph).
     """
     spans = _spans(text, per_line)
     metadata: dict[str, Any] = {}
     title: str | None = None
-    if spans:
-        first_start, first_end = spans[0]
-        newline = text.find("\n", first_start, first_end)
-        line_end = newline if newline >= 0 else first_end
-        date = _DATE.fullmatch(text, first_start, line_end)
-        heading = _TITLE.fullmatch(text, first_start, line_end)
-        if heading:
-            title = heading.group("title").strip("*_ ")
-        if date and date.group("value") and (len(spans) > 1 or line_end < first_end):
-            metadata["date"] = date.group("value")
+    if not spans:
+        return ParagraphParse()
+    first_start, first_end = spans[0]
+    heading = _TITLE.match(text[first_start:first_end].split("\n", 1)[0])
+    if heading:
+        title = heading.group("title").strip("*_ ")
+    found = _date_line(text, first_start, first_end)
+    if found is not None:
+        date, line_start, line_end = found
+        metadata["date"] = date
+        if line_start == first_start:
             rest = trim_span(text, line_end, first_end)
-            spans = ([rest] if rest[0] < rest[1] else []) + spans[1:]
+        elif line_end == first_end:
+            rest = trim_span(text, first_start, line_start)
+        else:
+            rest = (first_start, first_end)
+        if rest[0] < rest[1]:
+            spans = [rest] + spans[1:]
+        elif len(spans) > 1:
+            spans = spans[1:]
+        else:
+            metadata.pop("date")
     blocks = [Block(start=start, end=end, kind="paragraph") for start, end in spans]
     return ParagraphParse(blocks=blocks, metadata=metadata, title=title)

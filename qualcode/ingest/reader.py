@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode.errors import IngestError
-from qualcode.ingest.docx_reader import read_docx
 from qualcode.ingest.document import KINDS, ParsedDocument
+from qualcode.ingest.docx_reader import read_docx
 from qualcode.ingest.labels import LabelMatch
 from qualcode.ingest.paragraphs import parse_paragraphs
 from qualcode.ingest.running_record import has_headings, parse_running_record
@@ -25,7 +25,7 @@ from qualcode.ingest.source import (
 )
 from qualcode.ingest.subtitles import parse_subtitles
 from qualcode.ingest.text import decode_text, empty_error
-from qualcode.ingest.turns import parse_transcript
+from qualcode.ingest.turns import TranscriptParse, parse_transcript
 
 ACCEPTED_SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
 """File suffixes ``read_document`` accepts."""
@@ -63,18 +63,25 @@ def detect_kind(text: str, name: str, forced: dict[int, LabelMatch] | None = Non
     "observation", ``transcript`` if at least two lines start speaker turns, else
     ``document``.
     """
+    return _detect(text, name, forced)[0]
+
+
+def _detect(text: str, name: str,
+            forced: dict[int, LabelMatch] | None) -> tuple[str, TranscriptParse | None]:
+    """The detected kind, with the transcript parse when one was needed to decide."""
     if has_headings(text):
-        return "running_record"
+        return "running_record", None
     if "observation" in name.lower():
-        return "observation"
-    if parse_transcript(text, forced).turn_labels >= 2:
-        return "transcript"
-    return "document"
+        return "observation", None
+    parsed = parse_transcript(text, forced)
+    return ("transcript" if parsed.turn_labels >= 2 else "document"), parsed
 
 
 def _from_text(source: SourceFile, text: str, kind: str | None,
                forced: dict[int, LabelMatch] | None, per_line: bool) -> list[ParsedDocument]:
-    kind = kind or detect_kind(text, source.name, forced)
+    parsed: TranscriptParse | None = None
+    if kind is None:
+        kind, parsed = _detect(text, source.name, forced)
     if kind == "running_record":
         documents = parse_running_record(text, source=source.name, sha256=source.sha256)
         if not documents:
@@ -85,7 +92,7 @@ def _from_text(source: SourceFile, text: str, kind: str | None,
             )
         return documents
     if kind == "transcript":
-        parsed = parse_transcript(text, forced)
+        parsed = parsed or parse_transcript(text, forced)
         if not parsed.blocks:
             raise IngestError(
                 f"{source.name} was imported as a transcript but no speaker turns were found: "

@@ -133,8 +133,7 @@ def _notes(text: str, interview: _Interview) -> list[Block]:
             absolute = page.body_start + line_start
             found = state.question_at(text[absolute:page.body_start + line_end])
             if found is not None:
-                question, length = found
-                starts.append((absolute, absolute + length, question))
+                starts.append((absolute, absolute + found[1], found[0]))
         for index, (_line, content, question) in enumerate(starts):
             stop = starts[index + 1][0] if index + 1 < len(starts) else page.body_end
             start, end = trim_span(text, content, stop)

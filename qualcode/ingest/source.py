@@ -11,11 +11,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import IO, Union
 
 from qualcode.errors import IngestError
 
-Source = Union[str, "os.PathLike[str]", BinaryIO]
+Source = Union[str, "os.PathLike[str]", IO[bytes]]
 """What ``read_document`` accepts: a path, or a binary file-like object."""
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024

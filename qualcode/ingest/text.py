@@ -28,7 +28,7 @@ _MAGIC = (
 )
 
 # C0 control characters that do not occur in text (tab, newline, CR, FF, VT excluded)
-_CONTROL = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x20))
+_CONTROL = frozenset(range(0x09)) | frozenset(range(0x0E, 0x20))
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -41,9 +41,7 @@ _NEWLINES = re.compile(r"\r\n?")
 
 def normalise_newlines(text: str) -> str:
     """``\\r\\n`` and lone ``\\r`` become ``\\n``; a leading BOM is removed."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _NEWLINES.sub("\n", text)
+    return _NEWLINES.sub("\n", text.removeprefix("\ufeff"))
 
 
 def _binary(name: str, why: str) -> IngestError:

@@ -120,7 +120,7 @@ def _is_respondent_header(text: str, label: LabelMatch) -> bool:
 
 def turn_labels(text: str, forced: dict[int, LabelMatch] | None = None) -> list[LabelMatch]:
     """The labels that start speaker turns, in order (header ``Respondent: HT3`` excluded)."""
-    labels = []
+    labels: list[LabelMatch] = []
     for label in confirmed_labels(candidate_labels(text, forced)):
         if not labels and _is_respondent_header(text, label):
             continue

@@ -147,7 +147,7 @@ def test_sha256_is_of_the_raw_bytes(tmp_path):
     data = b"\xff\xfe" + TRANSCRIPT.encode("utf-16-le")
     path = tmp_path / "t.txt"
     path.write_bytes(data)
-    [doc] = read_document(path)
+    [doc] = read_document(str(path))
     assert doc.sha256 == hashlib.sha256(data).hexdigest()
 
 

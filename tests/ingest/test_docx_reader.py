@@ -63,6 +63,23 @@ def test_bold_text_without_colon_is_not_a_label(make_docx, check):
     assert doc.metadata["preamble"] == "Important point about funding."
 
 
+def test_all_bold_paragraph_with_colon_is_a_heading_not_a_label(make_docx, check, texts):
+    path = make_docx("t.docx", [[("Key finding: trust matters", True)],
+                                "Interviewer: Hello.", "Respondent: Hi.",
+                                [("Second point: time matters", True)]])
+    [doc] = read(path, check)
+    assert [b.speaker for b in doc.blocks] == ["Interviewer", "Respondent"]
+    assert texts(doc)[1] == "Hi.\nSecond point: time matters"
+
+
+def test_bold_label_alone_with_words_in_the_next_paragraph(make_docx, check, texts):
+    path = make_docx("t.docx", [[("Ms Achebe:", True)], "Yes, weekly.",
+                                [("Interviewer:", True)], "Thanks."])
+    [doc] = read(path, check)
+    assert [(b.speaker, w) for b, w in zip(doc.blocks, texts(doc), strict=True)] == [
+        ("Ms Achebe", "Yes, weekly."), ("Interviewer", "Thanks.")]
+
+
 def test_two_column_speaker_table_gives_turns(make_docx, check, texts):
     path = make_docx("T2_interview.docx", [
         "Teacher interview T2",

@@ -22,6 +22,15 @@ from qualcode.ingest.questions import question_named
         ("Question fifteen, the last one.", "15"),
         ("Number eleven: safeguarding.", "11"),
         ("Thanks. Question 7, then question 8.", "7"),
+        ("And 2a, how often do you meet?", "2a"),
+        ("How are contacts made? That's 2b on my sheet.", "2b"),
+        ("Six, communication. How well do agencies understand each other?", "6"),
+        ("7, roles and responsibilities.", "7"),
+        ("And five, what gets in the way?", "5"),
+        ("Now ten, the CAF. 10a first.", "10"),
+        ("And finally, thirteen: good practice.", "13"),
+        ("And the last one, 13. An example?", "13"),
+        ("Eleven: safeguarding.", "11"),
     ],
 )
 def test_question_named(words, question):
@@ -37,6 +46,9 @@ def test_question_named(words, question):
         "Any questions before we start?",
         "Tell me more about that.",
         "That was a good question.",
+        "One thing I wanted to ask: who leads?",
+        "We start at 10am, is that right?",
+        "Two agencies or three?",
     ],
 )
 def test_no_question_named(words):
@@ -74,3 +86,14 @@ def test_respondent_mentioning_a_number_does_not_change_the_question(read_one):
     )
     doc = read_one("t.txt", text)
     assert [b.question for b in doc.blocks] == ["3", "3", "3"]
+
+
+def test_first_question_phrase_opens_the_agenda(read_one):
+    text = (
+        "Interviewer: Thanks. So, the first one: what does it mean to you?\n"
+        "Respondent: Forms.\n"
+        "Interviewer: Question 2. And was that the first one you did?\n"
+        "Respondent: Yes.\n"
+    )
+    doc = read_one("t.txt", text)
+    assert [b.question for b in doc.blocks] == ["1", "1", "2", "2"]

@@ -121,7 +121,8 @@ def test_one_document_per_interview_with_pages_running_on(read_text):
     assert len(docs) == 2
     first, second = docs
     assert [d.respondent_ref for d in docs] == ["4", "12"]
-    assert [d.title for d in docs] == ["Running record, interview 4", "Running record, interview 12"]
+    assert [d.title for d in docs] == ["Running record, interview 4",
+                                       "Running record, interview 12"]
     assert [d.kind for d in docs] == ["running_record", "running_record"]
     assert first.metadata == {"pages": [22, 23], "book": "running_records.txt",
                               "preamble": "Running record book 2, spring term."}
@@ -169,6 +170,7 @@ def test_forcing_running_record_without_headings_is_an_error(tmp_path):
 
 
 def test_running_record_in_markdown_with_emphasised_headings(read_text):
-    text = "## Interview summary number 2 page 5\n\n1. Weekly.\n\n**Interview summary number 2 page 6**\n\n2. Rarely.\n"
+    text = ("## Interview summary number 2 page 5\n\n1. Weekly.\n\n"
+            "**Interview summary number 2 page 6**\n\n2. Rarely.\n")
     [doc] = read_text("rr.md", text)
     assert notes(doc) == [("1", 5, "Weekly."), ("2", 6, "Rarely.")]

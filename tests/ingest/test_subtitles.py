@@ -114,7 +114,7 @@ def test_two_voices_in_one_cue(read_one, texts):
     vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Interviewer>Ready?</v>\n"
            "<v Parent A>Yes.</v>\n")
     doc = read_one("t.vtt", vtt)
-    assert [(b.speaker, w) for b, w in zip(doc.blocks, texts(doc))] == [
+    assert [(b.speaker, w) for b, w in zip(doc.blocks, texts(doc), strict=True)] == [
         ("Interviewer", "Ready?"), ("Parent A", "Yes.")]
 
 

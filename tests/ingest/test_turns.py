@@ -29,6 +29,11 @@ def speakers(doc):
         ("Researcher:", "Head teacher:", "Researcher", "Head teacher"),
         ("Facilitator:", "Child B:", "Facilitator", "Child B"),
         ("Moderator:", "Parent A:", "Moderator", "Parent A"),
+        ("- **Interviewer:**", "- **Respondent:**", "Interviewer", "Respondent"),
+        ("> Interviewer:", "> Respondent 2:", "Interviewer", "Respondent 2"),
+        ("[00:01:23] Interviewer:", "[00:01:30] Respondent:", "Interviewer", "Respondent"),
+        ("Interviewer (00:01:23):", "Participant (00:01:30):", "Interviewer", "Participant"),
+        ("Interviewer 00:01:23:", "Respondent 1:02:", "Interviewer", "Respondent"),
     ],
 )
 def test_label_styles_give_turns_with_words_only(read_one, texts, first, second,
@@ -84,7 +89,8 @@ def test_label_alone_on_its_line_takes_the_next_lines(read_one, texts):
 
 
 def test_empty_turns_are_skipped_and_numbering_stays_dense(read_one):
-    doc = read_one("t.txt", "Interviewer: Hi\nRespondent:\nInterviewer: Still there?\nRespondent: Yes\n")
+    text = "Interviewer: Hi\nRespondent:\nInterviewer: Still there?\nRespondent: Yes\n"
+    doc = read_one("t.txt", text)
     assert [(b.turn, b.speaker) for b in doc.blocks] == [
         (1, "Interviewer"), (2, "Interviewer"), (3, "Respondent")]
 
