@@ -52,8 +52,8 @@ from qualcode.themes.frame import (
 __all__ = [
     "LEVELS",
     "MEASURES",
-    "cooccurrence_matrix",
     "cooccurrence_graph",
+    "cooccurrence_matrix",
     "filter_codings",
     "write_graph",
 ]
@@ -122,15 +122,16 @@ def _count_matrix(df: pd.DataFrame, level: str, codes: pd.Index) -> sparse.csr_m
         a, b = _segment_pairs(spans, code_index)
         ones = np.ones(len(a), dtype=np.int64)
         upper = sparse.coo_matrix((ones, (a, b)), shape=(k, k)).tocsr()
-        counts = upper + upper.T + sparse.diags(n_units.astype(np.int64), format="csr")
+        diagonal = sparse.diags(n_units.astype(np.int64), format="csr", dtype=np.int64)
+        counts = upper + upper.T + diagonal
         return counts.tocsr()
     unit_column = "document_id" if level == "document" else "respondent"
     sub = df.loc[df[unit_column].notna(), [unit_column, "code_id"]]
     units = pd.factorize(sub[unit_column])[0]
     code_index = codes.get_indexer(sub["code_id"])
-    n_units = int(units.max()) + 1 if len(units) else 0
+    n_rows = int(units.max()) + 1 if len(units) else 0
     incidence = sparse.coo_matrix(
-        (np.ones(len(sub), dtype=np.int64), (units, code_index)), shape=(n_units, k)
+        (np.ones(len(sub), dtype=np.int64), (units, code_index)), shape=(n_rows, k)
     ).tocsr()
     incidence.data[:] = 1  # a unit carries a code or not: duplicates were summed
     return (incidence.T @ incidence).tocsr()
@@ -155,8 +156,8 @@ def _codes_and_counts(
     codings: pd.DataFrame, level: str, filters: dict[str, Any]
 ) -> tuple[pd.DataFrame, pd.Index, np.ndarray]:
     df = apply_filters(prepare(codings), filters)
-    codes = pd.Index(sorted(df["code_id"].dropna().astype(str).unique()), name="code_id")
     df = df.loc[df["code_id"].notna()]
+    codes = pd.Index(sorted(df["code_id"].unique()), name="code_id")
     counts = _count_matrix(df, level, codes).toarray().astype(np.int64)
     return df, codes, counts
 
@@ -225,15 +226,14 @@ def cooccurrence_graph(
     threshold = max(int(min_count), 1)
     values = _measure(counts, measure, threshold)
     names = code_names(codebook)
-    rqs = code_rqs(codebook)
-    if not rqs and len(df):
-        first_rq = df.loc[df["rq"].notna()].groupby("code_id", sort=False)["rq"].first()
-        rqs = {str(k): str(v) for k, v in first_rq.items()}
+    first_rq = df.loc[df["rq"].notna()].groupby("code_id", sort=False)["rq"].first()
+    rqs = {str(k): str(v) for k, v in first_rq.items()}
+    rqs.update(code_rqs(codebook))
     n_codings = df.groupby("code_id", sort=False).size()
 
     graph = nx.Graph(level=level, measure=measure, min_count=threshold)
     diagonal = np.diag(counts)
-    for position, code in enumerate(codes):
+    for position, code in enumerate(codes.tolist()):
         graph.add_node(
             code,
             name=names.get(code, code),
@@ -242,17 +242,13 @@ def cooccurrence_graph(
             units=int(diagonal[position]),
         )
     rows, cols = np.nonzero(np.triu(counts >= threshold, k=1))
-    weight_is_count = measure == "count"
+    labels = codes.tolist()
+    weights = values[rows, cols].tolist()  # Python ints for count, floats otherwise
     graph.add_edges_from(
-        (
-            codes[r],
-            codes[c],
-            {
-                "weight": int(values[r, c]) if weight_is_count else float(values[r, c]),
-                "count": int(counts[r, c]),
-            },
+        (labels[r], labels[c], {"weight": w, "count": n})
+        for r, c, w, n in zip(
+            rows.tolist(), cols.tolist(), weights, counts[rows, cols].tolist(), strict=True
         )
-        for r, c in zip(rows.tolist(), cols.tolist())
     )
     if communities and graph.number_of_nodes():
         found = nx.community.louvain_communities(graph, weight="weight", seed=seed)

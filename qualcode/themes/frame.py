@@ -50,7 +50,8 @@ RESPONDENT_FIXED: frozenset[str] = frozenset(
 
 
 def prepare(codings: pd.DataFrame) -> pd.DataFrame:
-    """Check that ``codings`` is a codings frame and return it (unchanged when valid).
+    """Check that ``codings`` is a codings frame and return it (unchanged when valid,
+    except that code ids that are not text are turned into text).
 
     An empty frame may lack columns (``pd.DataFrame()``): it gets them, empty, so every
     analysis returns an empty, well-labelled result. A non-empty frame missing a column
@@ -63,6 +64,10 @@ def prepare(codings: pd.DataFrame) -> pd.DataFrame:
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in codings.columns]
     if not missing:
+        code_id = codings["code_id"]
+        if len(codings) and not pd.api.types.is_string_dtype(code_id):
+            # code ids are text (slugs); numbers would not match the ids asked for
+            codings = codings.assign(code_id=code_id.where(code_id.isna(), code_id.astype(str)))
         return codings
     if len(codings) == 0:
         extra = pd.DataFrame({c: pd.Series([], dtype=object) for c in missing})
@@ -74,7 +79,16 @@ def prepare(codings: pd.DataFrame) -> pd.DataFrame:
 
 
 def attribute_columns(codings: pd.DataFrame) -> list[str]:
-    """The respondent attribute columns of a codings frame, in frame order."""
+    """The respondent attribute columns of a codings frame, in frame order.
+
+    ``codings.attrs["attributes"]`` (a list of column names), when the frame carries it,
+    says which columns are attributes; otherwise every column outside
+    :data:`CORE_COLUMNS` is one.
+    """
+    declared = codings.attrs.get("attributes")
+    if declared is not None:
+        names = {str(a) for a in declared}
+        return [c for c in codings.columns if c in names]
     return [c for c in codings.columns if c not in CORE_COLUMNS]
 
 
@@ -133,12 +147,17 @@ def check_valence_column(codings: pd.DataFrame) -> None:
         )
 
 
+def _is_true(column: pd.Series) -> np.ndarray:
+    """Rows whose value is True (missing counts as False), as a numpy bool array."""
+    return column.eq(True).fillna(False).to_numpy(dtype=bool)
+
+
 def _match(column: pd.Series, values: list[Any]) -> pd.Series:
     """Rows whose value is one of ``values``, comparing as text when types differ."""
-    mask = column.isin(values)
+    mask = column.isin(values).fillna(False).astype(bool)
     text = {str(v) for v in values}
     if not mask.all():
-        mask |= column.notna() & column.astype(str).isin(text)
+        mask |= (column.notna() & column.astype(str).isin(text)).fillna(False).astype(bool)
     return mask
 
 
@@ -168,7 +187,7 @@ def filter_codings(
     codings = prepare(codings)
     mask = np.ones(len(codings), dtype=bool)
     if rq is not None:
-        mask &= _match(codings["rq"], as_list(rq)).to_numpy()
+        mask &= _match(codings["rq"], as_list(rq)).to_numpy(dtype=bool)
     if group is not None:
         groups = as_list(group)
         bad = [g for g in groups if g not in GROUPS]
@@ -176,7 +195,7 @@ def filter_codings(
             raise QualcodeError(
                 f"Group {', '.join(map(repr, bad))} is not one of {', '.join(GROUPS)}."
             )
-        mask &= codings["group"].isin(groups).to_numpy()
+        mask &= codings["group"].isin(groups).to_numpy(dtype=bool)
     if (attribute is None) != (value is None):
         raise QualcodeError(
             "Give both attribute and value to select by a respondent attribute "
@@ -190,13 +209,13 @@ def filter_codings(
                 f"No respondent has the attribute {attribute!r}. Attributes in these "
                 f"codings: {known}."
             )
-        mask &= _match(codings[attribute], as_list(value)).to_numpy()
+        mask &= _match(codings[attribute], as_list(value)).to_numpy(dtype=bool)
     if valence is not None:
-        mask &= codings["valence"].isin(check_valences(valence)).to_numpy()
+        mask &= codings["valence"].isin(check_valences(valence)).to_numpy(dtype=bool)
     if coder is not None:
-        mask &= codings["coder"].isin(as_list(coder)).to_numpy()
+        mask &= codings["coder"].isin(as_list(coder)).to_numpy(dtype=bool)
     if not include_trial:
-        mask &= ~codings["trial"].eq(True).to_numpy()
+        mask &= ~_is_true(codings["trial"])
     if mask.all():
         return codings
     return codings.loc[mask]
@@ -232,12 +251,13 @@ def filter_respondents(respondents: pd.DataFrame, filters: Mapping[str, Any]) ->
         )
     mask = np.ones(len(respondents), dtype=bool)
     if filters.get("group") is not None:
-        mask &= respondents["group"].isin(as_list(filters["group"])).to_numpy()
+        mask &= respondents["group"].isin(as_list(filters["group"])).to_numpy(dtype=bool)
     attribute = filters.get("attribute")
     if attribute is not None and attribute in respondents.columns:
-        mask &= _match(respondents[attribute], as_list(filters.get("value"))).to_numpy()
+        mask &= _match(respondents[attribute], as_list(filters.get("value"))).to_numpy(
+            dtype=bool)
     if filters.get("include_trial") is False and "trial" in respondents.columns:
-        mask &= ~respondents["trial"].eq(True).to_numpy()
+        mask &= ~_is_true(respondents["trial"])
     return respondents.loc[mask]
 
 
@@ -245,6 +265,8 @@ def ordered(values: Iterable[Hashable], by: str) -> list[Hashable]:
     """Distinct non-missing ``values`` in table order: the study's order for ``group``
     (head_teacher, teacher, officer, parent, child); otherwise numbers in numeric order
     and anything else sorted as text."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.dropna().unique().tolist()
     distinct = {v for v in values if not pd.isna(v)}  # type: ignore[call-overload]
     if by == "group":
         rank = {g: i for i, g in enumerate(GROUPS)}
@@ -268,7 +290,8 @@ def code_rqs(codebook: pd.DataFrame | None) -> dict[str, str]:
     if codebook is None or "rq" not in codebook:
         return {}
     check_codebook(codebook)
-    return {str(k): str(v) for k, v in zip(codebook["id"], codebook["rq"]) if not pd.isna(v)}
+    pairs = zip(codebook["id"], codebook["rq"], strict=True)
+    return {str(k): str(v) for k, v in pairs if not pd.isna(v)}
 
 
 def check_codebook(codebook: pd.DataFrame) -> None:
@@ -296,7 +319,7 @@ def check_codes(
         known = set(codebook["id"].astype(str))
         where = "the codebook"
     else:
-        known = set(codings["code_id"].astype(str))
+        known = set(codings["code_id"].dropna().astype(str).unique().tolist())
         where = "these codings (pass codebook= to allow codes that have no codings yet)"
     unknown = [c for c in wanted if c not in known]
     if unknown:

@@ -30,7 +30,7 @@ from qualcode.themes.frame import (
     safe_divide,
 )
 
-__all__ = ["UNITS", "breakdown", "valence_by_group", "chi_square", "ChiSquareResult"]
+__all__ = ["UNITS", "ChiSquareResult", "breakdown", "chi_square", "valence_by_group"]
 
 UNITS: tuple[str, ...] = ("codings", "segments")
 SPAN: list[str] = ["document_id", "start", "end"]
@@ -170,7 +170,7 @@ def valence_by_group(
     )
     result = pd.DataFrame({by: pd.Index(groups, dtype=object)})
     names = [VALENCE_NAMES[v] for v in VALENCES]
-    for v, name in zip(VALENCES, names):
+    for v, name in zip(VALENCES, names, strict=True):
         result[name] = counts[v].to_numpy(dtype=np.int64)
     result["total"] = result[names].sum(axis=1).astype(np.int64)
     for name in names:

@@ -48,6 +48,9 @@ def _people(
     people = filter_respondents(respondents, filters)
     people = people.set_index("id")
     people.index.name = "respondent"
+    for column in info:  # an attribute only the codings carry
+        if column not in people.columns:
+            people[column] = from_codings[column].reindex(people.index)
     people = people.reindex(columns=["label", *info])
     extra = from_codings.loc[~from_codings.index.isin(people.index)]
     return pd.concat([people, extra]) if len(extra) else people
