@@ -18,10 +18,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from qualcode.coding import apply, history, query
+from qualcode.coding import apply, history, query, reading
 from qualcode.coding import codebook as codebook_mod
 from qualcode.coding.codebook_io import read_codebook, write_codebook
 from qualcode.errors import ProjectError
+from qualcode.project_analysis import AnalysisMixin
 from qualcode.ingest.importer import DEFAULT_MAX_BYTES, ImportedFile, Progress, Source
 from qualcode.ingest.importer import import_sources
 from qualcode.ingest.respondents import parse_respondents_csv, upsert_respondents
@@ -32,7 +33,7 @@ from qualcode.store.migrate import upgrade
 DEFAULT_CODER = "analyst"
 
 
-class Project:
+class Project(AnalysisMixin):
     """An open qualcode project. Create it with :func:`open_project`."""
 
     def __init__(self, engine: Engine, *, coder: str = DEFAULT_CODER,
@@ -54,6 +55,12 @@ class Project:
         """A session in a transaction: committed on success, rolled back on any error."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    def for_coder(self, coder: str) -> Project:
+        """The same project (same engine) acting for another coder; nothing is copied."""
+        other = Project(self.engine, coder=coder, max_import_bytes=self.max_import_bytes)
+        other.backup = self.backup
+        return other
 
     def close(self) -> None:
         """Release the database connections."""
@@ -270,6 +277,24 @@ class Project:
         """Issues with the ids and references of the codings that support them."""
         with self.session() as s:
             return query.issues_frame(s, code_id)
+
+    def codings_for_segments(self, segment_ids: Sequence[int]) -> pd.DataFrame:
+        """Codings touching any of these segments, with the code's name (for the Code page)."""
+        with self.session() as s:
+            return reading.codings_for_segments(s, segment_ids)
+
+    def document_list(self) -> pd.DataFrame:
+        """Documents to choose from: id, label, title, kind, segments, codings."""
+        with self.session() as s:
+            return reading.document_list(s)
+
+    def document_page(self, document_id: int, page: int = 1,
+                      page_size: int = reading.PAGE_SIZE, only_uncoded: bool = False,
+                      include_interviewer: bool = True) -> reading.DocumentPage:
+        """One page of a document's segments with the codes, colours and marks on each."""
+        with self.session() as s:
+            return reading.document_page(s, document_id, page, page_size, only_uncoded,
+                                         include_interviewer)
 
     def coverage(self, include_interviewer: bool = False) -> pd.DataFrame:
         """Per document and overall: respondent segments, coded, uncoded, share coded."""

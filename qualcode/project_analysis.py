@@ -1,0 +1,120 @@
+"""The analysis half of the Project API: themes, co-occurrence, group breakdowns.
+
+Each method takes the project's current codings and calls the pure function of the same
+name in ``qualcode.themes`` (see there for the exact definitions and denominators).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from qualcode.themes import builder, cooccurrence, groups, matrix, ranking, triangulation
+
+
+class AnalysisMixin:
+    """Methods mixed into :class:`qualcode.Project`."""
+
+    coder: str
+
+    def session(self) -> AbstractContextManager[Session]:  # provided by Project
+        raise NotImplementedError
+
+    def codings(self) -> pd.DataFrame:  # provided by Project
+        raise NotImplementedError
+
+    def codebook(self) -> pd.DataFrame:  # provided by Project
+        raise NotImplementedError
+
+    def respondents(self) -> pd.DataFrame:  # provided by Project
+        raise NotImplementedError
+
+    # -- co-occurrence and networks ------------------------------------------------------
+    def cooccurrence_matrix(self, level: str = "segment", measure: str = "count",
+                            min_count: int = 0, **filters: Any) -> pd.DataFrame:
+        """Code x code co-occurrence (segment, document or respondent level)."""
+        return cooccurrence.cooccurrence_matrix(self.codings(), level=level, measure=measure,
+                                                min_count=min_count, **filters)
+
+    def cooccurrence_graph(self, level: str = "segment", measure: str = "count",
+                           min_count: int = 1, communities: bool = True,
+                           **filters: Any) -> nx.Graph:
+        """The code network with Louvain communities (candidate themes)."""
+        return cooccurrence.cooccurrence_graph(self.codings(), level=level, measure=measure,
+                                               min_count=min_count, codebook=self.codebook(),
+                                               communities=communities, **filters)
+
+    # -- respondent groups -----------------------------------------------------------
+    def breakdown(self, by: str = "group", valence: str | None = None,
+                  unit: str = "codings", **filters: Any) -> pd.DataFrame:
+        """Codings per code per group (or attribute) with shares and per-respondent rates."""
+        return groups.breakdown(self.codings(), by=by, valence=valence, unit=unit,
+                                respondents=self.respondents(), **filters)
+
+    def valence_by_group(self, by: str = "group", **filters: Any) -> pd.DataFrame:
+        """Positive, negative and neutral codings per group, with shares."""
+        return groups.valence_by_group(self.codings(), by=by, **filters)
+
+    def chi_square(self, by: str = "group", codes: Sequence[str] | None = None,
+                   **filters: Any) -> groups.ChiSquareResult:
+        """Chi-square test of independence of codes and groups, with residuals."""
+        return groups.chi_square(self.codings(), by=by, codes=codes, **filters)
+
+    def overview_matrix(self, codes: Sequence[str], **filters: Any) -> pd.DataFrame:
+        """Respondents x issue codes x (+, -, 0) counts, with totals."""
+        return matrix.overview_matrix(self.codings(), codes, respondents=self.respondents(),
+                                      codebook=self.codebook(), **filters)
+
+    def top_codes(self, rq: str | None = None, valence: str = "-", by: str | None = None,
+                  n: int = 5, **filters: Any) -> pd.DataFrame:
+        """Top concerns (valence '-') or areas of progress ('+') per research question."""
+        return ranking.top_codes(self.codings(), rq=rq, valence=valence, by=by, n=n,
+                                 codebook=self.codebook(), **filters)
+
+    def triangulation_table(self, by_theme: bool = False, **filters: Any) -> pd.DataFrame:
+        """Support per code (or theme): groups, source kinds and literature flags."""
+        themes = self.theme_codes() if by_theme else None
+        return triangulation.triangulation_table(self.codings(), codebook=self.codebook(),
+                                                 themes=themes, **filters)
+
+    # -- the analyst's themes -----------------------------------------------------------
+    def save_theme(self, name: str, code_ids: Sequence[str], rq: str | None = None,
+                   description: str = "", colour: str | None = None) -> int:
+        """Create a theme (or replace the codes of the theme with this name)."""
+        with self.session() as s:
+            return builder.save_theme(s, name, code_ids, self.coder, rq=rq,
+                                      description=description, colour=colour)
+
+    def delete_theme(self, theme: int | str) -> None:
+        """Delete a theme and its links; codes and codings stay."""
+        with self.session() as s:
+            builder.delete_theme(s, theme, self.coder)
+
+    def link_themes(self, source: int | str, target: int | str, note: str = "") -> int:
+        """Link two themes, with a note on what links them."""
+        with self.session() as s:
+            return builder.link_themes(s, source, target, note, self.coder)
+
+    def themes(self) -> pd.DataFrame:
+        """Themes: id, name, rq, description, colour, codes."""
+        with self.session() as s:
+            return builder.themes_frame(s)
+
+    def theme_links(self) -> pd.DataFrame:
+        """The analyst's links between themes."""
+        with self.session() as s:
+            return builder.theme_links_frame(s)
+
+    def theme_codes(self) -> dict[str, list[str]]:
+        """Theme name -> its code ids."""
+        return {row.name: list(row.codes) for row in self.themes().itertuples()}
+
+    def theme_network(self, level: str = "segment") -> nx.Graph:
+        """Themes as nodes; edges from their codes' co-occurrence and the analyst's links."""
+        return builder.theme_network(self.codings(), self.theme_codes(), self.theme_links(),
+                                     level=level)
