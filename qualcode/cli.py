@@ -186,6 +186,86 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+ANALYSES = ("cooccurrence", "graph", "breakdown", "valence", "chisquare", "matrix", "ranking",
+            "triangulation")
+
+
+def _analysis_filters(args: argparse.Namespace) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    if args.group:
+        filters["group"] = args.group
+    if args.filter_valence:
+        filters["valence"] = args.filter_valence
+    if args.coder:
+        filters["coder"] = args.coder
+    if args.no_trial:
+        filters["include_trial"] = False
+    return filters
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    codes = [c for c in (args.codes or "").split(",") if c]
+    filters = _analysis_filters(args)
+    with open_project(args.project, create=False) as project:
+        if args.what == "cooccurrence":
+            frame = project.cooccurrence_matrix(level=args.level, measure=args.measure,
+                                                min_count=args.min_count, **filters)
+            frame = frame.reset_index().rename(columns={"index": "code_id"})
+        elif args.what == "graph":
+            from qualcode.themes.cooccurrence import write_graph
+
+            graph = project.cooccurrence_graph(level=args.level, measure=args.measure,
+                                               min_count=max(args.min_count, 1), **filters)
+            if not args.output:
+                raise QualcodeError("Give -o PATH ending in .graphml or .gexf for the graph.")
+            write_graph(graph, args.output)
+            print(f"Graph with {graph.number_of_nodes()} codes and {graph.number_of_edges()} "
+                  f"links written to {args.output}")
+            return 0
+        elif args.what == "breakdown":
+            frame = project.breakdown(by=args.by, valence=args.valence, unit=args.unit,
+                                      **filters)
+        elif args.what == "valence":
+            frame = project.valence_by_group(by=args.by, **filters)
+        elif args.what == "chisquare":
+            result = project.chi_square(by=args.by, codes=codes or None, **filters)
+            if args.json:
+                _print_json({"chi2": result.chi2, "dof": result.dof, "p_value": result.p_value,
+                             "n": result.n, "warning": result.warning,
+                             "observed": result.table.to_dict(),
+                             "expected": result.expected.to_dict(),
+                             "residuals": result.residuals.to_dict()})
+                return 0
+            print(f"chi2 = {result.chi2:.3f}, dof = {result.dof}, p = {result.p_value:.4f}, "
+                  f"n = {result.n}")
+            if result.warning:
+                print(f"Warning: {result.warning}")
+            frame = result.residuals.reset_index()
+        elif args.what == "matrix":
+            if not codes:
+                raise QualcodeError("Give the issue codes for the matrix: --codes a,b,c")
+            frame = project.overview_matrix(codes, **filters)
+            frame.columns = [" ".join(str(p) for p in c if str(p)) for c in frame.columns]
+            frame = frame.reset_index()
+        elif args.what == "ranking":
+            frame = project.top_codes(rq=args.rq, valence=args.valence or "-",
+                                      by=args.by if args.by != "group" or args.per_group
+                                      else None, n=args.n, **filters)
+        else:
+            frame = project.triangulation_table(by_theme=args.by_theme, **filters)
+            frame = frame.reset_index()
+    if args.json:
+        _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
+    elif args.csv:
+        from qualcode.export.tables import write_csv
+
+        write_csv(frame, args.csv)
+        print(f"{len(frame)} rows written to {args.csv}")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every ``qualcode`` command."""
     parser = argparse.ArgumentParser(prog="qualcode", description=__doc__.splitlines()[0])
@@ -265,6 +345,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queue", type=int, default=0, help="also list N uncoded segments")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser("analyse", help="co-occurrence, group breakdowns, matrix, rankings")
+    p.add_argument("project")
+    p.add_argument("what", choices=ANALYSES)
+    p.add_argument("--by", default="group", help="respondent attribute (default: group)")
+    p.add_argument("--per-group", action="store_true", help="ranking: top codes per group")
+    p.add_argument("--valence", choices=["+", "-", "0"], help="count only this mark")
+    p.add_argument("--unit", default="codings", choices=["codings", "segments"])
+    p.add_argument("--level", default="segment", choices=["segment", "document", "respondent"])
+    p.add_argument("--measure", default="count", choices=["count", "jaccard", "c"])
+    p.add_argument("--min-count", type=int, default=0)
+    p.add_argument("--codes", help="code ids separated by commas (matrix, chisquare)")
+    p.add_argument("--rq", help="research question for the ranking, e.g. RQ2")
+    p.add_argument("--n", type=int, default=5)
+    p.add_argument("--by-theme", action="store_true", help="triangulation per theme")
+    p.add_argument("--group", action="append", help="filter: respondent group")
+    p.add_argument("--filter-valence", action="append", choices=["+", "-", "0"])
+    p.add_argument("--coder", action="append")
+    p.add_argument("--no-trial", action="store_true", help="leave out trial interviews")
+    p.add_argument("-o", "--output", help="graph file (.graphml or .gexf)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--csv")
+    p.set_defaults(func=cmd_analyse)
     return parser
 
 

@@ -63,3 +63,22 @@ def test_themes_are_stored_linked_and_mapped(coded: qualcode.Project) -> None:
     coded.delete_theme("Money")
     assert "Money" not in set(coded.themes().name)
     assert len(coded.codings()) == 6  # codings untouched
+
+
+def test_cli_analyse(coded: qualcode.Project, tmp_path, capsys) -> None:
+    import json
+
+    from qualcode.cli import main
+
+    db = coded.engine.url.database
+    assert main(["analyse", db, "breakdown", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"group", "code_id", "n", "share_of_group", "per_respondent"} <= set(rows[0])
+    assert main(["analyse", db, "ranking", "--valence", "-", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["code_id"] == "finance"
+    assert main(["analyse", db, "graph", "-o", str(tmp_path / "net.graphml")]) == 0
+    assert (tmp_path / "net.graphml").read_text().count("<node") >= 4
+    assert main(["analyse", db, "matrix", "--codes", "finance", "--csv",
+                 str(tmp_path / "m.csv")]) == 0
+    assert main(["analyse", db, "breakdown", "--by", "shoe_size"]) == 2
+    assert "shoe_size" in capsys.readouterr().err
