@@ -131,6 +131,11 @@ class Project(AnalysisMixin):
             book = codebook_mod.project_codebook(s)
         write_codebook(book, target, format=fmt)
 
+    def codebook_object(self) -> codebook_mod.Codebook:
+        """The project's codebook as a plain Codebook (for writing files, the suggester)."""
+        with self.session() as s:
+            return codebook_mod.project_codebook(s)
+
     def codebook(self) -> pd.DataFrame:
         """Codes in tree order: id, guid, name, parent_id, rq, description, keywords,
         colour, origin, archived (and the remaining fields)."""
@@ -306,6 +311,16 @@ class Project(AnalysisMixin):
         """The revisit queue: uncoded segments in document order."""
         with self.session() as s:
             return query.uncoded_segments(s, document_id, include_interviewer, limit)
+
+    def codebook_tree(self) -> pd.DataFrame:
+        """Codes in tree order with depth and coding counts (own and with descendants)."""
+        with self.session() as s:
+            return codebook_mod.codebook_tree(s)
+
+    def coder_activity(self) -> pd.DataFrame:
+        """Changes per coder per day (from the audit log)."""
+        with self.session() as s:
+            return audit.coder_activity(s)
 
     def audit(self) -> pd.DataFrame:
         """The audit log of codebook and coding changes."""

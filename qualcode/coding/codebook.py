@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -376,3 +377,30 @@ def delete_code(session: Session, code_id: str, coder: str, reason: str | None =
     session.flush()
     audit.record(session, coder, "delete", "code", code_id, before=before, reason=reason,
                  batch=audit.new_batch())
+
+
+def codebook_tree(session: Session) -> pd.DataFrame:
+    """The code tree for display: codes in tree order with depth and coding counts.
+
+    Columns: id, name, depth, parent_id, rq, codable, archived, origin, colour,
+    codings (this code's own) and codings_total (with every code under it).
+    """
+    book = project_codebook(session)
+    own = dict(session.execute(select(Coding.code_id, func.count())
+                               .group_by(Coding.code_id)).all())
+    parents = {c.id: c.parent_id for c in book.codes}
+    depth: dict[str, int] = {}
+    totals: dict[str, int] = {c.id: 0 for c in book.codes}
+    for code in book.codes:
+        depth[code.id] = depth[code.parent_id] + 1 if code.parent_id in depth else 0
+        current: str | None = code.id
+        while current is not None:
+            totals[current] += own.get(code.id, 0)
+            current = parents.get(current)
+    columns = ["id", "name", "depth", "parent_id", "rq", "codable", "archived", "origin",
+               "colour", "codings", "codings_total"]
+    return pd.DataFrame([{"id": c.id, "name": c.name, "depth": depth[c.id],
+                          "parent_id": c.parent_id, "rq": c.rq, "codable": c.codable,
+                          "archived": c.archived, "origin": c.origin, "colour": c.colour,
+                          "codings": own.get(c.id, 0), "codings_total": totals[c.id]}
+                         for c in book.codes], columns=columns)

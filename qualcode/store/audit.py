@@ -50,3 +50,16 @@ def audit_frame(session: Session) -> pd.DataFrame:
     columns = ["id", "at", "coder", "action", "entity", "entity_id", "before", "after",
                "reason", "batch", "undone"]
     return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+
+
+def coder_activity(session: Session) -> pd.DataFrame:
+    """Changes per coder per day and kind of change: coder, day, entity, action, changes."""
+    rows = session.execute(select(AuditEntry.coder, AuditEntry.at, AuditEntry.entity,
+                                  AuditEntry.action)).all()
+    columns = ["coder", "day", "entity", "action", "changes"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows, columns=["coder", "at", "entity", "action"])
+    frame["day"] = pd.to_datetime(frame["at"], utc=True).dt.strftime("%Y-%m-%d")
+    out = frame.groupby(["coder", "day", "entity", "action"]).size().rename("changes")
+    return out.reset_index().sort_values(["day", "coder"], ascending=[False, True])[columns]

@@ -1,0 +1,132 @@
+"""Code page: read a document as segments, select one or a range, apply codes with marks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import attempt, code_options, coder, flash, require_project, show_flash
+from qualcode.coding.apply import DIMENSIONS, FLAGS
+
+st.title("Code")
+project = require_project()
+show_flash()
+
+documents = project.document_list()
+if documents.empty:
+    st.info("No documents yet: import transcripts on the Project page.")
+    st.stop()
+
+labels = {int(r.id): f"{r.label or '-'} · {r.title} ({r.kind.replace('_', ' ')}, "
+                     f"{r.codings} codings)" for r in documents.itertuples()}
+top = st.columns([3, 1, 1, 1])
+document_id = top[0].selectbox("Document", list(labels), format_func=labels.get,
+                               key="code_document")
+only_uncoded = top[1].toggle("Only uncoded", key="only_uncoded",
+                             help="Show only respondent segments no coding touches yet.")
+if top[2].button("Undo", help="Undo your last coding action"):
+    done = attempt(project.undo)
+    flash(f"Undone: {done}" if done else "Nothing to undo.")
+    st.rerun()
+if top[3].button("Redo", help="Redo what you last undid"):
+    done = attempt(project.redo)
+    flash(f"Redone: {done}" if done else "Nothing to redo.")
+    st.rerun()
+
+page_key = f"page_{document_id}_{only_uncoded}"
+view = project.document_page(int(document_id), page=st.session_state.get(page_key, 1),
+                             only_uncoded=only_uncoded)
+if view.pages > 1:
+    st.session_state[page_key] = st.number_input(
+        f"Page (of {view.pages}, {view.total} segments)", min_value=1, max_value=view.pages,
+        value=view.page, key=f"pager_{page_key}")
+    view = project.document_page(int(document_id), page=st.session_state[page_key],
+                                 only_uncoded=only_uncoded)
+
+segments = view.segments
+if segments.empty:
+    st.success("Every respondent segment of this document is coded." if only_uncoded
+               else "This document has no segments.")
+    st.stop()
+
+table = pd.DataFrame({
+    "ref": segments["locator"],
+    "speaker": segments["speaker"].fillna(""),
+    "Q": segments["question"].fillna(""),
+    "text": segments["text"],
+    "codes": segments["code_names"].map(lambda names: ", ".join(names)),
+})
+colours = segments["colour"].tolist()
+interviewer = segments["is_interviewer"].tolist()
+
+
+def _style(frame: pd.DataFrame) -> pd.DataFrame:
+    styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    for i in range(len(frame)):
+        if colours[i]:
+            styles.iloc[i, frame.columns.get_loc("codes")] = (
+                f"background-color: {colours[i]}33; border-left: 6px solid {colours[i]}")
+        if interviewer[i]:
+            styles.iloc[i, frame.columns.get_loc("text")] = "color: #666666; font-style: italic"
+    return styles
+
+
+left, right = st.columns([3, 2])
+with left:
+    event = st.dataframe(
+        table.style.apply(_style, axis=None), hide_index=True, key=f"segments_{document_id}",
+        on_select="rerun", selection_mode="multi-row", height=560, width="stretch",
+        column_config={"text": st.column_config.TextColumn("text", width="large"),
+                       "ref": st.column_config.TextColumn("ref", width="small")})
+rows = sorted(event.selection.rows) if event and event.selection else []
+
+with right:
+    if not rows:
+        st.info("Select a segment (click its row) or several rows for a range.")
+        st.stop()
+    chosen = segments.iloc[rows]
+    whole_range = False
+    if len(rows) > 1:
+        whole_range = st.checkbox("Code everything from the first to the last selected segment",
+                                  value=True)
+    ids = chosen["id"].tolist()
+    if whole_range:
+        ordinals = range(int(chosen["ordinal"].min()), int(chosen["ordinal"].max()) + 1)
+        page_ordinals = dict(zip(segments["ordinal"], segments["id"]))
+        ids = [int(page_ordinals[o]) for o in ordinals if o in page_ordinals]
+    st.markdown(f"**{len(ids)} segment(s)** · {chosen['locator'].iloc[0]}")
+    st.text(" ".join(chosen["text"].tolist())[:600])
+
+    options = code_options(project)
+    with st.form("apply_form", clear_on_submit=False):
+        picked = st.multiselect("Codes (type to search)", list(options), key="pick_codes")
+        valence = st.radio("Mark", ["+", "-", "0"], index=2, horizontal=True,
+                           format_func={"+": "+ positive", "-": "- negative",
+                                        "0": "0 neutral"}.get)
+        flags = st.multiselect("Flags", list(FLAGS),
+                               format_func=lambda f: f.replace("_", " "))
+        dimension = st.selectbox("Dimension", ["(none)", *DIMENSIONS])
+        memo = st.text_area("Memo", height=68)
+        apply_clicked = st.form_submit_button("Apply codes", type="primary")
+    if apply_clicked:
+        if not picked:
+            st.warning("Choose at least one code.")
+        else:
+            made = attempt(lambda: project.code(
+                ids, [options[p] for p in picked], coder=coder(), valence=valence, flags=flags,
+                dimension=None if dimension == "(none)" else dimension, memo=memo or None))
+            if made is not None:
+                flash(f"Applied {len(picked)} code(s): {len(made)} coding(s).")
+                st.rerun()
+
+    existing = project.codings_for_segments(ids)
+    if not existing.empty:
+        st.markdown("**Codings here**")
+        for row in existing.itertuples():
+            c1, c2 = st.columns([4, 1])
+            flags_text = " ".join(f"[{f.replace('_', ' ')}]" for f in row.flags)
+            c1.markdown(f"`{row.valence}` **{row.code_name}** · {row.coder} {flags_text}")
+            if c2.button("Remove", key=f"remove_{row.id}"):
+                attempt(lambda cid=row.id: project.uncode(int(cid)))
+                flash("Coding removed (Undo brings it back).")
+                st.rerun()

@@ -1,0 +1,57 @@
+"""AppTest of the Project, Code and Codebook pages: the main flows a researcher uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import qualcode
+from tests.ui.conftest import app_test
+
+
+def test_project_page_shows_counts_and_respondents(demo_copy: Path) -> None:
+    at = app_test("app_pages/project.py", demo_copy).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Respondents"] == "16" and int(metrics["Segments"]) > 1000
+    assert any("HT1" in df.value.to_string() for df in at.dataframe)
+
+
+def test_project_page_without_a_project_offers_the_demo(tmp_path: Path, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("QUALCODE_PROJECT", raising=False)
+    page = Path(__file__).resolve().parents[2] / "app_pages" / "project.py"
+    at = AppTest.from_file(str(page), default_timeout=30).run()
+    assert not at.exception
+    assert any(b.label == "Open the demo study" for b in at.button)
+
+
+def test_code_page_applies_a_code_to_a_selected_segment(demo_copy: Path) -> None:
+    at = app_test("app_pages/code.py", demo_copy).run()
+    assert not at.exception
+    # select the second row of the first document through the dataframe's selection state
+    at.session_state["segments_1"] = {"selection": {"rows": [3], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    at.multiselect(key="pick_codes").select(at.multiselect(key="pick_codes").options[4])
+    submit = next(b for b in at.button if b.label == "Apply codes")
+    submit.click().run()
+    assert not at.exception
+    with qualcode.open_project(demo_copy) as project:
+        codings = project.codings()
+    assert len(codings) == 1 and codings.coder.iloc[0] == "ui tester"
+
+
+def test_codebook_page_adds_and_merges_codes(demo_copy: Path) -> None:
+    at = app_test("app_pages/codebook.py", demo_copy).run()
+    assert not at.exception
+    at.text_input[0].input("joint_visits")
+    at.text_input[1].input("Joint home visits")
+    at.text_input[2].input("officers describe visiting families together")
+    next(b for b in at.button if b.label == "Add code").click().run()
+    assert not at.exception
+    with qualcode.open_project(demo_copy) as project:
+        book = project.codebook().set_index("id")
+    assert book.loc["joint_visits", "origin"] == "emergent"
+    assert any("Added joint_visits" in s.value for s in at.success)
