@@ -137,9 +137,10 @@ with tabs[4]:
         if extracts.empty:
             st.info("This code has no codings to split off.")
         else:
-            labels = {int(r.id): f"{r.locator} · {r.text[:90]}" for r in extracts.itertuples()}
-            chosen = st.multiselect("Codings that move to the new code", list(labels),
-                                    format_func=labels.get)
+            labels = {f"{r.locator} · {r.text[:90]} (coding {r.id})": int(r.id)
+                      for r in extracts.itertuples()}
+            chosen_labels = st.multiselect("Codings that move to the new code", list(labels))
+            chosen = [labels[c] for c in chosen_labels]
             c1, c2 = st.columns(2)
             new_id = c1.text_input("New code id", key="split_id")
             new_name = c2.text_input("New code name", key="split_name")

@@ -24,28 +24,43 @@ def copy_demo(demo_dir: Path, tmp_path: Path) -> Path:
     return target
 
 
-def code_demo(path: Path, per_respondent: int = 3) -> int:
+PER_GROUP: dict[str, int] = {"head_teacher": 5, "officer": 4, "teacher": 3, "parent": 2,
+                             "child": 2}
+"""Respondent segments coded per respondent of each group (57 segments in all)."""
+
+
+def code_demo(path: Path) -> int:
     """Code the first respondent segments of every respondent; returns the codings made.
 
-    Segment i gets a code of cluster i % 3 and, every second segment, a partner code of
-    the same cluster on the same segment; valence follows the cluster (concerns,
-    progress, neutral) except every fourth segment, which is flipped to the other sign.
+    Segment i (in label order) gets code (i // 3) of cluster i % 3 and, every second
+    segment, the next code of the same cluster on the same segment; every fifth segment
+    also gets a code of the next cluster (weak links between clusters). Valence follows
+    the cluster (concerns, progress, neutral) except every fourth segment, which is
+    flipped, and head teachers' neutral remarks, which are positive.
     """
     made = 0
     with qualcode.open_project(path, coder="tester") as project:
         segments = project.segments()
         segments = segments.loc[~segments["is_interviewer"] & segments["respondent"].notna()]
-        chosen = (segments.sort_values(["label", "id"]).groupby("label", sort=True)
-                  .head(per_respondent))
-        for i, segment_id in enumerate(chosen["id"].tolist()):
-            cluster = CLUSTERS[i % len(CLUSTERS)]
-            codes = [cluster[i % len(cluster)]]
+        segments = segments.sort_values(["label", "id"])
+        rank = segments.groupby("label", sort=True).cumcount()
+        chosen = segments.loc[rank < segments["group"].map(PER_GROUP)]
+        for i, (segment_id, group) in enumerate(zip(chosen["id"], chosen["group"])):
+            k = i % len(CLUSTERS)
+            cluster = CLUSTERS[k]
+            codes = [cluster[(i // 3) % len(cluster)]]
             if i % 2 == 0:
-                codes.append(cluster[(i + 1) % len(cluster)])
-            valence = VALENCE_OF_CLUSTER[i % len(CLUSTERS)]
+                codes.append(cluster[(i // 3 + 1) % len(cluster)])
+            if i % 5 == 0:
+                following = CLUSTERS[(k + 1) % len(CLUSTERS)]
+                codes.append(following[i % len(following)])
+            valence = VALENCE_OF_CLUSTER[k]
             if i % 4 == 3:
                 valence = {"-": "+", "+": "-", "0": "-"}[valence]
-            made += len(project.code(int(segment_id), codes, valence=valence))
+            elif group == "head_teacher" and valence == "0":
+                valence = "+"
+            made += len(project.code(int(segment_id), list(dict.fromkeys(codes)),
+                                     valence=valence))
     return made
 
 
