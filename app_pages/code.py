@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import attempt, code_options, coder, flash, require_project, show_flash
+from app_pages.common import (attempt, code_options, coder, flash, md, require_project,
+                               show_flash)
 from qualcode.coding.apply import DIMENSIONS, FLAGS
 
 st.title("Code")
@@ -53,8 +54,8 @@ table = pd.DataFrame({
     "ref": segments["locator"],
     "speaker": segments["speaker"].fillna(""),
     "Q": segments["question"].fillna(""),
-    "text": segments["text"],
     "codes": segments["code_names"].map(lambda names: ", ".join(names)),
+    "text": segments["text"],
 })
 colours = segments["colour"].tolist()
 interviewer = segments["is_interviewer"].tolist()
@@ -71,13 +72,22 @@ def _style(frame: pd.DataFrame) -> pd.DataFrame:
     return styles
 
 
-left, right = st.columns([3, 2])
+with st.expander("Read this page as text"):
+    for row in segments.itertuples():
+        who = f"**{md(row.speaker)}** " if row.speaker else ""
+        st.markdown(f"{md(row.locator)} · {who}{md(row.text)}")
+
+left, right = st.columns([5, 2])
 with left:
     event = st.dataframe(
         table.style.apply(_style, axis=None), hide_index=True, key=f"segments_{document_id}",
-        on_select="rerun", selection_mode="multi-row", height=560, width="stretch",
-        column_config={"text": st.column_config.TextColumn("text", width="large"),
-                       "ref": st.column_config.TextColumn("ref", width="small")})
+        on_select="rerun", selection_mode="multi-row", height=600, width="stretch",
+        row_height=56,
+        column_config={"text": st.column_config.TextColumn("text", width=480),
+                       "ref": st.column_config.TextColumn("ref", width="small"),
+                       "speaker": st.column_config.TextColumn("speaker", width="small"),
+                       "Q": st.column_config.TextColumn("Q", width=40),
+                       "codes": st.column_config.TextColumn("codes", width="medium")})
 rows = sorted(event.selection.rows) if event and event.selection else []
 
 with right:
@@ -94,8 +104,8 @@ with right:
         ordinals = range(int(chosen["ordinal"].min()), int(chosen["ordinal"].max()) + 1)
         page_ordinals = dict(zip(segments["ordinal"], segments["id"]))
         ids = [int(page_ordinals[o]) for o in ordinals if o in page_ordinals]
-    st.markdown(f"**{len(ids)} segment(s)** · {chosen['locator'].iloc[0]}")
-    st.text(" ".join(chosen["text"].tolist())[:600])
+    st.markdown(f"**{len(ids)} segment(s)** · {md(chosen['locator'].iloc[0])}")
+    st.markdown(md(" ".join(chosen["text"].tolist())[:1200]))
 
     options = code_options(project)
     with st.form("apply_form", clear_on_submit=False):
@@ -125,7 +135,8 @@ with right:
         for row in existing.itertuples():
             c1, c2 = st.columns([4, 1])
             flags_text = " ".join(f"[{f.replace('_', ' ')}]" for f in row.flags)
-            c1.markdown(f"`{row.valence}` **{row.code_name}** · {row.coder} {flags_text}")
+            c1.markdown(f"`{row.valence}` **{md(row.code_name)}** · {md(row.coder)} "
+                        f"{md(flags_text)}")
             if c2.button("Remove", key=f"remove_{row.id}"):
                 attempt(lambda cid=row.id: project.uncode(int(cid)))
                 flash("Coding removed (Undo brings it back).")

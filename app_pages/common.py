@@ -127,6 +127,18 @@ def code_options(project: Project, codable_only: bool = True) -> dict[str, str]:
     return options
 
 
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$="
+
+
+def md(text: object) -> str:
+    """Escape user text (transcripts, code names, memos) for st.markdown, so that HTML,
+    links and Markdown syntax in it show as the characters they are."""
+    out = []
+    for char in str(text):
+        out.append("\\" + char if char in _MARKDOWN_SPECIAL else char)
+    return "".join(out).replace("\n", "  \n")
+
+
 def frame_height(rows: int, row_px: int = 35, limit: int = 600) -> Any:
     """A dataframe height that fits ``rows`` without a scroll bar, up to ``limit`` pixels."""
     return min(limit, 38 + row_px * max(rows, 1))

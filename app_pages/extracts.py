@@ -6,7 +6,7 @@ import io
 
 import streamlit as st
 
-from app_pages.common import act, attempt, code_options, require_project, show_flash
+from app_pages.common import act, attempt, code_options, md, require_project, show_flash
 from qualcode.coding.apply import DIMENSIONS, FLAGS, VALENCES
 from qualcode.export.tables import write_csv, write_xlsx
 from qualcode.ingest.document import KINDS
@@ -96,14 +96,14 @@ with issues_tab:
             st.info("No coded extracts for this code yet.")
         for row in comments.itertuples():
             group = (row.group or "").replace("_", " ")
-            st.markdown(f"> {row.text}")
-            st.caption(f"{group} {row.label or ''}, {row.locator} · mark {row.valence} · "
-                       f"coding {row.id}")
+            st.markdown(f"> {md(row.text)}")
+            st.caption(md(f"{group} {row.label or ''}, {row.locator} · mark {row.valence} · "
+                          f"coding {row.id}"))
     with right:
         st.subheader(f"Issues ({len(issues)})")
         for row in issues.itertuples():
-            st.markdown(f"**{row.text}**")
-            st.caption("Supported by: " + (", ".join(row.references) or "no extract yet"))
+            st.markdown(f"**{md(row.text)}**")
+            st.caption(md("Supported by: " + (", ".join(row.references) or "no extract yet")))
         with st.form("add_issue", clear_on_submit=True):
             text = st.text_area("New Issue: what do these extracts show?")
             labels = {f"{r.locator} · {r.text[:70]} (coding {r.id})": int(r.id)

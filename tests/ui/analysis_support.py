@@ -1,11 +1,20 @@
-"""A coded copy of the demo study for the analysis pages' AppTests (deterministic)."""
+"""Support for the analysis pages' AppTests: a coded copy of the demo study
+(deterministic) and readers for the charts and tables a page shows."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
 
 import qualcode
+
+PAGES = Path(__file__).resolve().parents[2] / "app_pages"
 
 CLUSTERS: tuple[tuple[str, ...], ...] = (
     ("finance", "structural_issues", "communications_understanding"),
@@ -69,3 +78,40 @@ def coded_copy(demo_dir: Path, tmp_path: Path) -> Path:
     path = copy_demo(demo_dir, tmp_path)
     code_demo(path)
     return path
+
+
+def chart(at: AppTest, title_start: str) -> tuple[dict[str, Any], list[pd.DataFrame]]:
+    """The Vega-Lite spec whose title starts with ``title_start``, and its data sets."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        title = spec.get("title", "")
+        text = title.get("text", "") if isinstance(title, dict) else str(title)
+        if text.startswith(title_start):
+            data = [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+                    for d in element.proto.datasets]
+            return spec, data
+    titles = [json.loads(e.proto.spec).get("title") for e in at.get("vega_lite_chart")]
+    raise AssertionError(f"No chart titled {title_start!r}; charts: {titles}")
+
+
+def table_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first st.dataframe that has all of ``columns``."""
+    for frame in at.dataframe:
+        value = frame.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"No table with columns {columns}")
+
+
+def texts(at: AppTest) -> str:
+    """Every markdown, caption, info, warning, error and success text, joined."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "warning", "error",
+                                  "success") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def open_page(page: str, project_path: Path) -> AppTest:
+    """An AppTest of ``app_pages/<page>.py`` with ``project_path`` open, already run."""
+    at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=30)
+    at.session_state["project_path"] = str(project_path)
+    return at.run()
