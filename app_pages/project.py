@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.common import attempt, chosen_project, coder, current_project, show_flash

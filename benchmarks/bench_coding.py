@@ -18,8 +18,8 @@ from generate import generate
 from sqlalchemy import insert, select
 
 import qualcode
-from qualcode.coding.codebook import Codebook, CodeSpec
 from qualcode.coding import codebook as codebook_mod
+from qualcode.coding.codebook import Codebook, CodeSpec
 from qualcode.store.models import Coding, Segment, utcnow
 
 

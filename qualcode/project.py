@@ -22,10 +22,15 @@ from qualcode.coding import apply, history, query, reading
 from qualcode.coding import codebook as codebook_mod
 from qualcode.coding.codebook_io import read_codebook, write_codebook
 from qualcode.errors import ProjectError
-from qualcode.project_analysis import AnalysisMixin
-from qualcode.ingest.importer import DEFAULT_MAX_BYTES, ImportedFile, Progress, Source
-from qualcode.ingest.importer import import_sources
+from qualcode.ingest.importer import (
+    DEFAULT_MAX_BYTES,
+    ImportedFile,
+    Progress,
+    Source,
+    import_sources,
+)
 from qualcode.ingest.respondents import parse_respondents_csv, upsert_respondents
+from qualcode.project_analysis import AnalysisMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
 from qualcode.store.migrate import upgrade
@@ -66,7 +71,7 @@ class Project(AnalysisMixin):
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> Project:
+    def __enter__(self) -> Project:  # noqa: PYI034 - subclasses are not expected
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -101,7 +101,7 @@ def segment_runs(session: Session, segment_ids: Sequence[int]) -> list[tuple[int
 
     Returns ``(document_id, start, end, locator)`` per run. Unknown ids are an error.
     """
-    ids = sorted(set(int(i) for i in segment_ids))
+    ids = sorted({int(i) for i in segment_ids})
     if not ids:
         raise CodingError("No segment chosen: select one segment or a range to code.")
     rows = session.execute(
@@ -236,7 +236,7 @@ def add_issue(session: Session, code_id: str, text: str, coding_ids: Sequence[in
         raise CodingError(f"There is no code {code_id!r} in this project's codebook.")
     if not text or not text.strip():
         raise CodingError("An Issue needs a statement: write what the extracts show.")
-    ids = sorted(set(int(i) for i in coding_ids))
+    ids = sorted({int(i) for i in coding_ids})
     found = set(session.scalars(select(Coding.id).where(Coding.id.in_(ids))))
     missing = [i for i in ids if i not in found]
     if missing:
@@ -257,7 +257,7 @@ def link_issue(session: Session, issue_id: int, coding_ids: Sequence[int], coder
     """Link more codings to an existing Issue."""
     if session.get(Issue, issue_id) is None:
         raise CodingError(f"There is no Issue {issue_id} in this project.")
-    ids = sorted(set(int(i) for i in coding_ids))
+    ids = sorted({int(i) for i in coding_ids})
     found = set(session.scalars(select(Coding.id).where(Coding.id.in_(ids))))
     missing = [i for i in ids if i not in found]
     if missing:

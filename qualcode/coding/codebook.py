@@ -326,7 +326,7 @@ def split_code(session: Session, code_id: str, new_id: str, new_name: str,
     """Split a code: a new code beside it (same parent and research question) takes the
     chosen codings. Returns how many codings moved."""
     code = get_code(session, code_id)
-    ids = sorted(set(int(i) for i in coding_ids))
+    ids = sorted({int(i) for i in coding_ids})
     rows = dict(session.execute(select(Coding.id, Coding.code_id)
                                 .where(Coding.id.in_(ids))).all())
     wrong = [i for i in ids if rows.get(i) != code_id]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from qualcode.ingest.document import KINDS, ParsedDocument
 from qualcode.ingest.reader import read_document
 from qualcode.store.models import Document, Respondent, Segment
 
-Source = Union[str, os.PathLike, IO[bytes]]
+Source = str | os.PathLike[str] | IO[bytes]
 Progress = Callable[[int, int, str], None]
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 NEEDS_RESPONDENT = ("transcript", "running_record")

@@ -10,7 +10,7 @@ import pytest
 
 import qualcode
 from qualcode.cli import main
-from tests.coding.conftest import seg
+from tests.conftest import seg
 
 
 def test_code_extracts_coverage_and_undo(coding_project: qualcode.Project, tmp_path: Path,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import qualcode
-from tests.coding.conftest import seg
+from tests.conftest import seg
 
 
 def test_undo_and_redo_coding_actions(coding_project: qualcode.Project) -> None:

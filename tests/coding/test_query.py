@@ -6,7 +6,7 @@ import pytest
 
 import qualcode
 from qualcode.errors import CodingError
-from tests.coding.conftest import seg
+from tests.conftest import seg
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import qualcode
-from qualcode.coding.segment import sentence_pipeline, sentence_starts
+from qualcode.coding.segment import segment_document, sentence_pipeline, sentence_starts
 from qualcode.ingest.document import Block, ParsedDocument
-from qualcode.coding.segment import segment_document
 
 
 def test_fast_boundaries_equal_spacy_sentencizer_on_the_demo_study(

@@ -6,12 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 import qualcode
 from qualcode.errors import ProjectError
-from alembic import command
-
 from qualcode.store.engine import make_engine
 from qualcode.store.migrate import alembic_config, current_revision, head_revision
 

@@ -6,9 +6,8 @@ import pytest
 
 import qualcode
 from qualcode.errors import QualcodeError
-from tests.coding.conftest import seg
+from tests.conftest import seg
 
-pytest_plugins = ["tests.coding.conftest"]
 
 
 @pytest.fixture
