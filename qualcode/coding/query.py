@@ -92,7 +92,7 @@ class Op:
     args: tuple[Any, ...]
 
 
-_TOKEN = re.compile(r"\s*(\(|\)|AND\b|OR\b|NOT\b|[A-Za-z][A-Za-z0-9_]*)", re.I)
+_TOKEN = re.compile(r"\s*(\(|\)|AND\b|OR\b|NOT\b|[A-Za-z][A-Za-z0-9_]*)", re.IGNORECASE)
 
 
 def parse_query(text: str) -> Term | Op:
