@@ -12,6 +12,8 @@ pages = [
     st.Page("app_pages/code.py", title="Code"),
     st.Page("app_pages/codebook.py", title="Codebook"),
     st.Page("app_pages/extracts.py", title="Extracts"),
+    st.Page("app_pages/themes.py", title="Themes"),
+    st.Page("app_pages/groups.py", title="Groups"),
     st.Page("app_pages/review.py", title="Review"),
 ]
 st.navigation(pages).run()

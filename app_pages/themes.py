@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
+from functools import partial
+from typing import Any
 
 import networkx as nx
 import streamlit as st
 
-from app_pages.common import attempt, code_options, flash, require_project, show_flash
+from app_pages.common import attempt, code_options, flash, md, require_project, show_flash
 from qualcode.ingest.respondents import GROUPS
 from qualcode.themes import charts
 from qualcode.themes.cooccurrence import LEVELS, MEASURES, write_graph
@@ -20,17 +21,16 @@ show_flash()
 st.caption("Which codes go together, which of them make a theme, and how the themes link. "
            "Nothing here changes a coding.")
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
 book = project.codebook()
 names = code_names(book)
 research_questions = sorted(str(r) for r in book["rq"].dropna().unique() if str(r))
 has_codings = bool(project.info()["codings"])
 
 
-def _md(text: str) -> str:
-    """User text made literal inside Markdown (no links, images or emphasis from it)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def _delete_theme(theme_id: int) -> bool:
+    """Delete a theme; True once done (so attempt() tells success from an error)."""
+    project.delete_theme(theme_id)
+    return True
 
 
 def _graph_file(graph: nx.Graph, fmt: str) -> bytes:
@@ -75,8 +75,8 @@ else:
     include_trial = row[3].toggle("Include trial interviews", value=True, key="net_trial")
     labels = row[3].toggle("Show code names", value=True, key="net_labels")
 
-    filters = {"rq": None if rq == "All" else rq, "group": groups or None,
-               "valence": valences or None, "include_trial": include_trial}
+    filters: dict[str, Any] = {"rq": None if rq == "All" else rq, "group": groups or None,
+                               "valence": valences or None, "include_trial": include_trial}
     graph = attempt(lambda: project.cooccurrence_graph(
         level=level, measure=measure, min_count=int(min_count), **filters))
     if graph is not None and graph.number_of_nodes() == 0:
@@ -103,19 +103,20 @@ else:
                 codes_key = "|".join(candidate.codes)
                 with st.container(border=True):
                     rq_text = f" · {candidate.rq}" if candidate.rq else ""
-                    st.markdown(f"**Community {candidate.community}**{rq_text} · "
+                    st.markdown(f"**Community {candidate.community}**{md(rq_text)} · "
                                 f"{candidate.codings} codings")
-                    st.markdown(_md(candidate.names))
+                    st.markdown(md(candidate.names))
                     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
                     theme_name = c1.text_input("Theme name", value=candidate.suggested_name,
                                                key=f"community_name_{codes_key}")
                     if c2.button("Save as theme", key=f"save_community_{codes_key}"):
-                        saved = attempt(lambda c=candidate, n=theme_name: project.save_theme(
-                            n, list(c.codes), rq=c.rq or None,
-                            description=f"From co-occurrence community {c.community} "
+                        saved = attempt(partial(
+                            project.save_theme, theme_name, list(candidate.codes),
+                            rq=candidate.rq or None,
+                            description=f"From co-occurrence community {candidate.community} "
                                         f"({level} level)."))
                         if saved is not None:
-                            flash(f"Saved theme '{theme_name.strip()}' "
+                            flash(f"Saved theme '{md(theme_name.strip())}' "
                                   f"({len(candidate.codes)} codes).")
                             st.rerun()
         with right:
@@ -123,7 +124,7 @@ else:
             st.caption("For Gephi, Cytoscape or yEd; node attributes name, rq, codings, "
                        "community; edge attributes weight, count.")
             for fmt, label in (("graphml", "GraphML"), ("gexf", "GEXF")):
-                data = attempt(lambda f=fmt: _graph_file(graph, f))
+                data = attempt(partial(_graph_file, graph, fmt))
                 if data is not None:
                     st.download_button(f"Download {label}", data=data,
                                        file_name=f"code_network_{level}.{fmt}",
@@ -137,8 +138,9 @@ left, right = st.columns([2, 3])
 with left:
     options = code_options(project)
     with st.form("theme_form", clear_on_submit=True):
-        name = st.text_input("Theme name", key="theme_name", help="Saving under an existing name replaces "
-                                                "that theme's codes and notes.")
+        name = st.text_input("Theme name", key="theme_name",
+                             help="Saving under an existing name replaces that theme's codes "
+                                  "and notes.")
         theme_rq = st.selectbox("Research question", ["(none)", *research_questions],
                                 key="theme_rq")
         description = st.text_area("Description", height=80, key="theme_description")
@@ -154,7 +156,7 @@ with left:
                 name, [options[p] for p in picked],
                 rq=None if theme_rq == "(none)" else theme_rq, description=description))
             if saved is not None:
-                flash(f"Saved theme '{name.strip()}' ({len(picked)} codes).")
+                flash(f"Saved theme '{md(name.strip())}' ({len(picked)} codes).")
                 st.rerun()
 with right:
     if themes.empty:
@@ -163,19 +165,19 @@ with right:
         with st.container(border=True):
             c1, c2 = st.columns([5, 1])
             rq_text = f" · {theme.rq}" if isinstance(theme.rq, str) and theme.rq else ""
-            c1.markdown(f"**{_md(theme.name)}**{_md(rq_text)} · {len(theme.codes)} code(s)")
+            c1.markdown(f"**{md(theme.name)}**{md(rq_text)} · {len(theme.codes)} code(s)")
             if isinstance(theme.description, str) and theme.description:
-                c1.caption(_md(theme.description))
-            c1.markdown(_md(", ".join(names.get(c, c) for c in theme.codes)) or "(no codes)")
+                c1.caption(md(theme.description))
+            c1.markdown(md(", ".join(names.get(c, c) for c in theme.codes)) or "(no codes)")
             if st.session_state.get("confirm_delete_theme") == theme.id:
-                st.warning(f"Delete the theme '{theme.name}' and its links? Its codes and "
-                           "codings stay.")
+                st.warning(f"Delete the theme '{md(theme.name)}' and its links? Its codes "
+                           "and codings stay.")
                 d1, d2 = st.columns(2)
                 if d1.button("Yes, delete", key=f"confirm_delete_{theme.id}", type="primary"):
                     st.session_state.pop("confirm_delete_theme", None)
-                    if attempt(lambda t=theme: project.delete_theme(int(t.id))) is None:
-                        flash(f"Deleted theme '{theme.name}'.")
-                    st.rerun()
+                    if attempt(partial(_delete_theme, int(theme.id))):
+                        flash(f"Deleted theme '{md(theme.name)}'.")
+                        st.rerun()
                 if d2.button("Cancel", key=f"cancel_delete_{theme.id}"):
                     st.session_state.pop("confirm_delete_theme", None)
                     st.rerun()
@@ -200,7 +202,7 @@ with left:
         if link_clicked:
             linked = attempt(lambda: project.link_themes(first, second, note.strip()))
             if linked is not None:
-                flash(f"Linked '{first}' and '{second}'.")
+                flash(f"Linked '{md(first)}' and '{md(second)}'.")
                 st.rerun()
 with right:
     if links.empty:

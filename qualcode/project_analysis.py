@@ -56,9 +56,10 @@ class AnalysisMixin:
         return groups.breakdown(self.codings(), by=by, valence=valence, unit=unit,
                                 respondents=self.respondents(), **filters)
 
-    def valence_by_group(self, by: str = "group", **filters: Any) -> pd.DataFrame:
-        """Positive, negative and neutral codings per group, with shares."""
-        return groups.valence_by_group(self.codings(), by=by, **filters)
+    def valence_by_group(self, by: str = "group", unit: str = "codings",
+                         **filters: Any) -> pd.DataFrame:
+        """Positive, negative and neutral codings (or segments) per group, with shares."""
+        return groups.valence_by_group(self.codings(), by=by, unit=unit, **filters)
 
     def chi_square(self, by: str = "group", codes: Sequence[str] | None = None,
                    **filters: Any) -> groups.ChiSquareResult:
@@ -70,9 +71,10 @@ class AnalysisMixin:
         return matrix.overview_matrix(self.codings(), codes, respondents=self.respondents(),
                                       codebook=self.codebook(), **filters)
 
-    def top_codes(self, rq: str | None = None, valence: str = "-", by: str | None = None,
+    def top_codes(self, rq: str | None = None, valence: str | None = "-", by: str | None = None,
                   n: int = 5, **filters: Any) -> pd.DataFrame:
-        """Top concerns (valence '-') or areas of progress ('+') per research question."""
+        """Top concerns (valence '-') or areas of progress ('+') per research question;
+        ``valence=None`` ranks all codings."""
         return ranking.top_codes(self.codings(), rq=rq, valence=valence, by=by, n=n,
                                  codebook=self.codebook(), **filters)
 

@@ -114,4 +114,5 @@ def open_page(page: str, project_path: Path) -> AppTest:
     """An AppTest of ``app_pages/<page>.py`` with ``project_path`` open, already run."""
     at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=30)
     at.session_state["project_path"] = str(project_path)
+    at.session_state["coder"] = "ui tester"
     return at.run()

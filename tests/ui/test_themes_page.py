@@ -81,7 +81,7 @@ def test_save_a_candidate_theme(coded: Path) -> None:
 def test_theme_builder_saves_lists_and_deletes_after_confirmation(coded: Path) -> None:
     at = open_page("themes", coded)
     picker = at.multiselect(key="theme_codes")
-    picked = [o for o in picker.options if o.endswith("(finance)") or o.endswith("(trust)")]
+    picked = [o for o in picker.options if o.endswith(("(finance)", "(trust)"))]
     at.text_input(key="theme_name").input("Money and trust")
     at.selectbox(key="theme_rq").set_value("RQ2")
     at.text_area(key="theme_description").input("Funding shapes relationships.")
@@ -141,3 +141,15 @@ def test_an_uncoded_project_says_what_to_do(demo_dir: Path, tmp_path: Path) -> N
     assert any("No codings yet" in i.value for i in at.info)
     assert not at.get("vega_lite_chart")
     assert at.text_input(key="theme_name")  # themes can still be built from the codebook
+
+
+def test_theme_names_and_notes_show_as_text(coded: Path) -> None:
+    with qualcode.open_project(coded) as project:
+        project.save_theme("[click](http://example.invalid) **loud**", ["finance"],
+                           description="<img src=x onerror=alert(1)>")
+    at = open_page("themes", coded)
+
+    assert not at.exception
+    shown = texts(at)
+    assert "\\[click\\]\\(http://example\\.invalid\\) \\*\\*loud\\*\\*" in shown
+    assert "\\<img src" in shown and "<img" not in shown.replace("\\<img", "")
