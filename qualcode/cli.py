@@ -36,7 +36,8 @@ def _print_json(data: Any) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from qualcode.demo import DEMO_FILE, build_demo
 
-    with build_demo(args.dir, fresh=args.fresh, progress=_progress_bar) as project:
+    with build_demo(args.dir, fresh=args.fresh, coded=not args.uncoded,
+                    progress=_progress_bar) as project:
         info = project.info()
     print(f"Demo project: {Path(args.dir) / DEMO_FILE}")
     print(_info_text(info))
@@ -274,6 +275,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build the demo study project in DIR")
     p.add_argument("dir")
     p.add_argument("--fresh", action="store_true", help="rebuild it from scratch")
+    p.add_argument("--uncoded", action="store_true",
+                   help="leave out the demo study's hand-coded extracts")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("init", help="create an empty project (file path or database URL)")

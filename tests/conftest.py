@@ -42,9 +42,9 @@ def small_project(project: qualcode.Project, tmp_path: Path) -> qualcode.Project
 
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding the demo project, built once for the whole session (read-only use)."""
+    """A folder holding the demo project (not yet coded), built once per session (read-only)."""
     folder = tmp_path_factory.mktemp("demo")
-    build_demo(folder).close()
+    build_demo(folder, coded=False).close()
     return folder
 
 

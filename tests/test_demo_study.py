@@ -90,3 +90,24 @@ def test_info_counts(demo: qualcode.Project) -> None:
         "head_teacher", "teacher", "officer", "parent", "child"}
     assert info["documents_by_kind"]["transcript"] >= 10
     assert info["codes"] >= 25
+
+
+def test_the_coded_demo_carries_every_hand_coded_extract(tmp_path) -> None:
+    import csv as csv_mod
+
+    from qualcode.cli import main
+
+    assert main(["demo", str(tmp_path)]) == 0
+    rows = list(csv_mod.DictReader((SAMPLE / "coded_extracts.csv").open(encoding="utf-8")))
+    expected = sum(len([c for c in r["codes"].split(";") if c]) for r in rows)
+    with qualcode.open_project(tmp_path / "demo.qualcode") as project:
+        codings = project.codings()
+        assert len(codings) == expected
+        assert set(codings.group.dropna()) == {"head_teacher", "teacher", "officer", "parent",
+                                               "child"}
+        assert set(codings.valence) == {"+", "-", "0"}
+        # every extract's words are inside the coded span (whole segments around them)
+        sample = rows[0]
+        assert " ".join(sample["text"].split()[:5]) in " ".join(" ".join(codings.text).split())
+        assert main(["demo", str(tmp_path)]) == 0  # reopening keeps it as it is
+        assert len(project.codings()) == expected

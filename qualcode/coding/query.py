@@ -222,6 +222,17 @@ def overlapping_segments(segments: pd.DataFrame, document_id: np.ndarray, start:
     return span_index, np.repeat(lo, counts) + offsets
 
 
+def whole_segments(session: Session, document_id: int, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to the whole segments it touches (unchanged if it touches none)."""
+    rows = session.execute(
+        select(Segment.start, Segment.end)
+        .where(Segment.document_id == document_id, Segment.start < end, Segment.end > start)
+    ).all()
+    if not rows:
+        return start, end
+    return min(r.start for r in rows), max(r.end for r in rows)
+
+
 @dataclass
 class ExtractFilters:
     """Filters on extracts (None means no filter)."""
