@@ -7,7 +7,7 @@ models are the single source the migrations are written from.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -45,7 +45,7 @@ class Base(DeclarativeBase):
     """Declarative base with the constraint naming convention Alembic needs."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Respondent(Base):
@@ -272,3 +272,56 @@ class ThemeLink(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     coder: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchTerm(Base):
+    """A distinct word form of the text-search index, with its lower-cased form and lemma.
+
+    The index (``qualcode.search.index``) is built lazily on the first search and kept up
+    to date for newly imported documents; it can always be rebuilt from the documents.
+    """
+
+    __tablename__ = "search_terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    form: Mapped[str] = mapped_column(String(100), unique=True)
+    lower: Mapped[str] = mapped_column(String(100), index=True)
+    lemma: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class SearchDocument(Base):
+    """A document's entry in the text-search index: which batch holds its postings, its
+    word counts, its segments and per-term counts (packed arrays), and the locator of each
+    speaker turn and the distinct speakers (texts joined by the separator U+001E)."""
+
+    __tablename__ = "search_documents"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    batch: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    words: Mapped[int] = mapped_column(Integer)
+    respondent_words: Mapped[int] = mapped_column(Integer)
+    segment_count: Mapped[int] = mapped_column(Integer)
+    segments: Mapped[bytes] = mapped_column()
+    counts: Mapped[bytes] = mapped_column()
+    locators: Mapped[str] = mapped_column(Text, default="")
+    speakers: Mapped[str] = mapped_column(Text, default="")
+    indexed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchPosting(Base):
+    """Where one word form occurs in the documents of one index batch (a packed array of
+    document id, word position and character offset per occurrence)."""
+
+    __tablename__ = "search_postings"
+
+    term_id: Mapped[int] = mapped_column(
+        ForeignKey("search_terms.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    batch: Mapped[int] = mapped_column(Integer, primary_key=True, index=True,
+                                       autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column()
