@@ -22,6 +22,8 @@ SUITES = {
     "import": HERE / "bench_import.py",
     "coding": HERE / "bench_coding.py",
     "themes": HERE / "bench_themes.py",
+    "search": HERE / "bench_search.py",
+    "export": HERE / "bench_export.py",
     "suggest": HERE / "bench_suggest.py",
 }
 

@@ -267,6 +267,77 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_filters(args: argparse.Namespace) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    for key in ("groups", "kinds", "respondents", "speakers"):
+        if getattr(args, key):
+            filters[key] = getattr(args, key)
+    if args.include_interviewer:
+        filters["include_interviewer"] = True
+    if args.in_code:
+        filters["in_code"] = args.in_code
+    if args.not_in_code:
+        filters["not_in_code"] = args.not_in_code
+    if args.case_sensitive:
+        filters["case_sensitive"] = True
+    return filters
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from qualcode.search.search import format_hits
+
+    with open_project(args.project, create=False) as project:
+        if args.saved:
+            hits = project.run_saved_search(args.saved)
+        else:
+            if not args.query:
+                raise QualcodeError("Give a query (or --saved NAME).")
+            filters = _search_filters(args)
+            hits = project.search(args.query, mode=args.mode, context=args.context, **filters)
+            if args.save:
+                project.save_search(args.save, args.query, mode=args.mode,
+                                    overwrite=args.overwrite, **filters)
+        if args.json:
+            _print_json(hits.astype(object).where(hits.notna(), None).to_dict(orient="records"))
+        elif args.csv:
+            from qualcode.export.tables import write_csv
+
+            write_csv(hits, args.csv)
+            print(f"{len(hits)} hits written to {args.csv}")
+        else:
+            print(format_hits(hits, project.search_counts(hits),
+                              max_rows=None if args.all else 50))
+    return 0
+
+
+def cmd_autocode(args: argparse.Namespace) -> int:
+    from qualcode.search.autocode import format_autocode
+
+    with open_project(args.project, create=False, coder=args.coder) as project:
+        filters = _search_filters(args)
+        if args.preview:
+            preview = project.autocode_preview(args.query, args.code, level=args.level,
+                                               mode=args.mode, **filters)
+            print(format_autocode(preview, preview=True))
+            return 0
+        result = project.autocode(args.query, args.code, level=args.level, mode=args.mode,
+                                  **filters)
+    print(format_autocode(result))
+    return 0
+
+
+def _add_search_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mode", default="lemma", choices=["lemma", "exact", "regex"])
+    p.add_argument("--group", dest="groups", action="append")
+    p.add_argument("--kind", dest="kinds", action="append")
+    p.add_argument("--respondent", dest="respondents", action="append")
+    p.add_argument("--speaker", dest="speakers", action="append")
+    p.add_argument("--include-interviewer", action="store_true")
+    p.add_argument("--in-code", help="only hits inside codings of this code")
+    p.add_argument("--not-in-code", help="only hits outside codings of this code")
+    p.add_argument("--case-sensitive", action="store_true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every ``qualcode`` command."""
     parser = argparse.ArgumentParser(prog="qualcode", description=__doc__.splitlines()[0])
@@ -371,6 +442,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--csv")
     p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser("search", help="find words, phrases or patterns, in context")
+    p.add_argument("project")
+    p.add_argument("query", nargs="?", help="word, phrase, a|b alternatives, or a regex")
+    _add_search_options(p)
+    p.add_argument("--context", type=int, default=60, help="characters either side")
+    p.add_argument("--all", action="store_true", help="print every hit, not the first 50")
+    p.add_argument("--save", metavar="NAME", help="save this search under a name")
+    p.add_argument("--overwrite", action="store_true")
+    p.add_argument("--saved", metavar="NAME", help="run a saved search")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--csv")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("autocode", help="code every hit of a search with a code")
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("code")
+    p.add_argument("--level", default="segment", choices=["segment", "turn"])
+    p.add_argument("--preview", action="store_true", help="say what would be coded")
+    p.add_argument("--coder")
+    _add_search_options(p)
+    p.set_defaults(func=cmd_autocode)
     return parser
 
 

@@ -31,6 +31,7 @@ from qualcode.ingest.importer import (
 )
 from qualcode.ingest.respondents import parse_respondents_csv, upsert_respondents
 from qualcode.project_analysis import AnalysisMixin
+from qualcode.project_search import SearchMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
 from qualcode.store.migrate import upgrade
@@ -38,7 +39,7 @@ from qualcode.store.migrate import upgrade
 DEFAULT_CODER = "analyst"
 
 
-class Project(AnalysisMixin):
+class Project(AnalysisMixin, SearchMixin):
     """An open qualcode project. Create it with :func:`open_project`."""
 
     def __init__(self, engine: Engine, *, coder: str = DEFAULT_CODER,

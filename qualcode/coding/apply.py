@@ -56,12 +56,17 @@ def snapshot(coding: Coding, issue_ids: Sequence[int] = ()) -> dict[str, Any]:
     }
 
 
-def restore(session: Session, snap: dict[str, Any]) -> None:
-    """Re-create a coding from its snapshot, with its id and its Issue links."""
+def restorable(snap: dict[str, Any]) -> dict[str, Any]:
+    """The column values to re-insert a coding from its snapshot."""
     values = {k: v for k, v in snap.items() if k not in ("issue_ids", "created_at")}
     if snap.get("created_at"):
         values["created_at"] = datetime.fromisoformat(snap["created_at"])
-    session.execute(insert(Coding), [values])
+    return values
+
+
+def restore(session: Session, snap: dict[str, Any]) -> None:
+    """Re-create a coding from its snapshot, with its id and its Issue links."""
+    session.execute(insert(Coding), [restorable(snap)])
     existing_issues = set(session.scalars(
         select(Issue.id).where(Issue.id.in_(snap.get("issue_ids") or []))))
     if existing_issues:
