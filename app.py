@@ -14,6 +14,7 @@ pages = [
     st.Page("app_pages/extracts.py", title="Extracts"),
     st.Page("app_pages/themes.py", title="Themes"),
     st.Page("app_pages/groups.py", title="Groups"),
+    st.Page("app_pages/search.py", title="Search"),
     st.Page("app_pages/review.py", title="Review"),
 ]
 st.navigation(pages).run()
