@@ -79,7 +79,7 @@ from qualcode.export.refi_read import (
     read_qdpx,
 )
 from qualcode.ingest.document import KINDS, ParsedDocument
-from qualcode.ingest.importer import CHUNK_FILES, NEEDS_RESPONDENT
+from qualcode.ingest.importer import CHUNK_FILES, NEEDS_RESPONDENT, insert_segments
 from qualcode.ingest.reader import detect_kind, read_document
 from qualcode.ingest.respondents import (
     GROUP_NAMES,
@@ -90,7 +90,7 @@ from qualcode.ingest.respondents import (
 )
 from qualcode.ingest.text import normalise_newlines
 from qualcode.store import audit
-from qualcode.store.models import Coding, Document, Issue, Respondent, Segment
+from qualcode.store.models import Coding, Document, Issue, Respondent
 
 if TYPE_CHECKING:
     from qualcode.project import Project
@@ -439,13 +439,7 @@ def _import_documents(session: Session, content: QdpxContent, respondent_of: dic
         ids = session.execute(
             insert(documents).returning(documents.c.id, sort_by_parameter_order=True), rows
         ).scalars().all()
-        segment_rows = [
-            {"document_id": doc_id, "ordinal": s.ordinal, "start_offset": s.start,
-             "end_offset": s.end, "speaker": s.speaker, "is_interviewer": s.is_interviewer,
-             "question": s.question, "page": s.page, "turn": s.turn, "locator": s.locator,
-             "time_start": s.time_start}
-            for doc_id, specs in zip(ids, segmented) for s in specs]
-        session.execute(insert(cast(Table, Segment.__table__)), segment_rows)
+        insert_segments(session, zip(ids, segmented))
         for doc_id, (plan, _parsed), specs in zip(ids, chunk, segmented):
             stored.append(_StoredDocument(
                 doc_id, plan.mapping, np.array([s.start for s in specs], dtype=np.int64),

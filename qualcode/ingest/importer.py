@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -16,7 +16,7 @@ from typing import IO, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from qualcode.coding.segment import segment_documents
+from qualcode.coding.segment import SegmentSpec, segment_documents
 from qualcode.errors import DuplicateImportError, IngestError, RespondentError
 from qualcode.ingest.document import KINDS, ParsedDocument
 from qualcode.ingest.reader import read_document
@@ -168,6 +168,21 @@ def import_sources(
     return results
 
 
+def insert_segments(session: Session,
+                    documents: Iterable[tuple[int, Sequence[SegmentSpec]]]) -> int:
+    """Bulk-insert the segments of stored documents (Core executemany); returns how many."""
+    rows: list[dict[str, Any]] = [
+        {"document_id": document_id, "ordinal": s.ordinal, "start_offset": s.start,
+         "end_offset": s.end, "speaker": s.speaker, "is_interviewer": s.is_interviewer,
+         "question": s.question, "page": s.page, "turn": s.turn, "locator": s.locator,
+         "time_start": s.time_start}
+        for document_id, specs in documents for s in specs
+    ]
+    if rows:
+        session.connection().execute(insert(Segment.__table__), rows)
+    return len(rows)
+
+
 def _store(session: Session,
            pending: list[tuple[ImportedFile, ParsedDocument, Respondent | None, str]]) -> None:
     segmented = segment_documents(
@@ -191,22 +206,6 @@ def _store(session: Session,
         )
         session.add(doc)
         session.flush()
-        rows: list[dict[str, Any]] = [
-            {
-                "document_id": doc.id,
-                "ordinal": s.ordinal,
-                "start_offset": s.start,
-                "end_offset": s.end,
-                "speaker": s.speaker,
-                "is_interviewer": s.is_interviewer,
-                "question": s.question,
-                "page": s.page,
-                "turn": s.turn,
-                "locator": s.locator,
-                "time_start": s.time_start,
-            }
-            for s in specs
-        ]
-        session.connection().execute(insert(Segment.__table__), rows)
+        insert_segments(session, [(doc.id, specs)])
         result.document_ids.append(doc.id)
-        result.segments += len(rows)
+        result.segments += len(specs)
