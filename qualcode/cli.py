@@ -326,6 +326,60 @@ def cmd_autocode(args: argparse.Namespace) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("docx", "csv", "xlsx", "qdpx", "qdc")
+
+
+def _extract_filters(args: argparse.Namespace) -> dict[str, Any]:
+    attributes = dict(a.split("=", 1) for a in args.attribute or [])
+    return {"include_descendants": not args.no_descendants, "groups": args.group,
+            "attributes": attributes or None, "valence": args.valence, "flags": args.flag,
+            "dimension": args.dimension, "coder": args.coder, "kinds": args.kind,
+            "trial": None if args.trial is None else args.trial == "yes"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = args.format or Path(args.output).suffix.lstrip(".").lower()
+    if fmt not in EXPORT_FORMATS:
+        raise QualcodeError(f"Cannot tell the format of {args.output}: give --format, one of "
+                            f"{', '.join(EXPORT_FORMATS)}.")
+    filters = _extract_filters(args)
+    filtered = args.query or any(v not in (None, [], {}, True) for v in filters.values())
+    with open_project(args.project, create=False) as project:
+        if fmt in ("qdpx", "qdc") and filtered:
+            raise QualcodeError(f"A .{fmt} export holds the whole project: leave out the query "
+                                "and filters.")
+        if fmt == "docx":
+            n = project.export_report(args.output, args.query, sort=args.sort,
+                                      interviewer=not args.no_interviewer, title=args.title,
+                                      by_theme=args.by_theme, **filters)
+            print(f"Word report with {n} extract(s) written to {args.output}")
+        elif fmt in ("csv", "xlsx"):
+            from qualcode.export.tables import write_csv, write_xlsx
+
+            frame = project.extracts(args.query, **filters)
+            if fmt == "csv":
+                write_csv(frame, args.output)
+            else:
+                write_xlsx({"Extracts": frame, "Codebook": project.codebook(),
+                            "Respondents": project.respondents()}, args.output)
+            print(f"{len(frame)} extract(s) written to {args.output}")
+        elif fmt == "qdpx":
+            counts = project.export_qdpx(args.output)
+            print(f"REFI-QDA project written to {args.output}: " +
+                  ", ".join(f"{v} {k}" for k, v in counts.items()))
+        else:
+            project.export_codebook(args.output, "qdc")
+            print(f"Codebook written to {args.output}")
+    return 0
+
+
+def cmd_import_qdpx(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        counts = project.import_qdpx(args.file, max_total_bytes=int(args.max_mb * 1024 * 1024))
+    print(f"Imported {args.file}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
 def _add_search_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", default="lemma", choices=["lemma", "exact", "regex"])
     p.add_argument("--group", dest="groups", action="append")
@@ -465,6 +519,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder")
     _add_search_options(p)
     p.set_defaults(func=cmd_autocode)
+
+    p = sub.add_parser("export", help="Word report, CSV/XLSX tables, REFI-QDA .qdpx or .qdc")
+    p.add_argument("project")
+    p.add_argument("query", nargs="?", help="codes or a query such as 'a AND NOT b'")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="default: from the file suffix")
+    p.add_argument("--no-descendants", action="store_true")
+    p.add_argument("--group", action="append")
+    p.add_argument("--attribute", action="append", help="name=value")
+    p.add_argument("--valence", action="append", choices=["+", "-", "0"])
+    p.add_argument("--flag", action="append", choices=["in_literature", "surprising", "follow_up"])
+    p.add_argument("--dimension", choices=["policy", "process", "practice"])
+    p.add_argument("--coder", action="append")
+    p.add_argument("--kind", action="append")
+    p.add_argument("--trial", choices=["yes", "no"])
+    p.add_argument("--sort", default="document", choices=["document", "group"])
+    p.add_argument("--no-interviewer", action="store_true", help="leave out interviewer turns")
+    p.add_argument("--by-theme", action="store_true", help="group codes under their themes")
+    p.add_argument("--title", default="Coded extracts")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-qdpx", help="import a REFI-QDA project (creates PROJECT)")
+    p.add_argument("file")
+    p.add_argument("project")
+    p.add_argument("--max-mb", type=float, default=1024, help="largest unpacked size")
+    p.set_defaults(func=cmd_import_qdpx)
     return parser
 
 

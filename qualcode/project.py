@@ -328,6 +328,58 @@ class Project(AnalysisMixin, SearchMixin):
         with self.session() as s:
             return audit.coder_activity(s)
 
+    # -- export -----------------------------------------------------------------------
+    def export_report(self, target: str | os.PathLike[str] | IO[bytes],
+                      query_: str | Sequence[str] | None = None, *,
+                      by_theme: bool = False, tables: dict[str, pd.DataFrame] | None = None,
+                      figure: bytes | str | os.PathLike[str] | None = None,
+                      figure_caption: str = "Linked themes", title: str = "Coded extracts",
+                      sort: str = "document", interviewer: bool = True,
+                      include_descendants: bool = True, **filters: Any) -> int:
+        """Write the Word report of coded extracts (grouped by research question, theme or
+        code, each quote with its reference); the same query and filters as ``extracts``.
+        Returns the number of extracts in it."""
+        from qualcode.export.docx import mark_interviewer, write_report
+
+        codings = self.extracts(query_, include_descendants=include_descendants, **filters)
+        with self.session() as s:
+            segments = query.segment_keys(s, sorted(codings["document_id"].unique()))
+        codings = mark_interviewer(codings, segments)
+        issues = self.issues()
+        if query_ or any(v not in (None, [], {}) for v in filters.values()):
+            issues = issues[issues["code_id"].isin(set(codings["code_id"]))]
+        used = [f"query: {query_}"] if query_ else []
+        used += [f"{k}: {v}" for k, v in filters.items() if v not in (None, [], {})]
+        write_report(target, codings, self.codebook(), issues=issues,
+                     respondents=self.respondents(),
+                     themes=self.theme_codes() if by_theme else None, tables=tables,
+                     figure_png=figure, figure_caption=figure_caption, title=title,
+                     project_name=self.name, coders=sorted(set(codings["coder"])),
+                     filters_text="; ".join(used) or "none (all extracts)", sort=sort,
+                     interviewer=interviewer)
+        return len(codings)
+
+    def export_qdpx(self, target: str | os.PathLike[str] | IO[bytes]) -> dict[str, int]:
+        """Write the whole project as a REFI-QDA .qdpx archive (for NVivo, ATLAS.ti,
+        MAXQDA, QualCoder); returns counts of what it holds."""
+        from qualcode.export.refi import export_qdpx
+
+        return export_qdpx(self, target, name=self.name)
+
+    def import_qdpx(self, source: str | os.PathLike[str] | IO[bytes],
+                    max_total_bytes: int | None = None) -> dict[str, int]:
+        """Import a REFI-QDA .qdpx project into this one, all or nothing."""
+        from qualcode.export.refi_import import import_qdpx
+
+        limits = {"max_total_bytes": max_total_bytes} if max_total_bytes else {}
+        return import_qdpx(source, self, **limits)
+
+    @property
+    def name(self) -> str:
+        """A short name for the project (its file name, or its database name)."""
+        database = self.engine.url.database or "project"
+        return Path(database).stem or "project"
+
     def audit(self) -> pd.DataFrame:
         """The audit log of codebook and coding changes."""
         with self.session() as s:

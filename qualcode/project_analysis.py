@@ -116,6 +116,15 @@ class AnalysisMixin:
         """Theme name -> its code ids."""
         return {row.name: list(row.codes) for row in self.themes().itertuples()}
 
+    def network_figure(self, kind: str = "codes", **filters: Any) -> bytes:
+        """A PNG picture of the code network ("codes") or the theme network ("themes")."""
+        from qualcode.export.figure import network_png
+
+        if kind == "themes":
+            return network_png(self.theme_network(), title="Themes and their links")
+        graph = self.cooccurrence_graph(**filters)
+        return network_png(graph, title="Code co-occurrence network")
+
     def theme_network(self, level: str = "segment") -> nx.Graph:
         """Themes as nodes; edges from their codes' co-occurrence and the analyst's links."""
         return builder.theme_network(self.codings(), self.theme_codes(), self.theme_links(),
