@@ -16,5 +16,6 @@ pages = [
     st.Page("app_pages/groups.py", title="Groups"),
     st.Page("app_pages/search.py", title="Search"),
     st.Page("app_pages/review.py", title="Review"),
+    st.Page("app_pages/export.py", title="Export"),
 ]
 st.navigation(pages).run()

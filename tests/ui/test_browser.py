@@ -24,7 +24,8 @@ if not os.path.exists(CHROMIUM):
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)",
                 allow_module_level=True)
 
-PAGES = ["Project", "Code", "Codebook", "Extracts", "Themes", "Groups", "Search", "Review"]
+PAGES = ["Project", "Code", "Codebook", "Extracts", "Themes", "Groups", "Search", "Review",
+         "Export"]
 
 
 def _wait_idle(page, timeout: float = 20.0) -> float:  # type: ignore[no-untyped-def]
