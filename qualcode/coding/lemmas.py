@@ -16,6 +16,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
+
+from spacy.attrs import ORTH
 
 from qualcode.coding.segment import lemma_pipeline
 from qualcode.errors import CodingError
@@ -57,14 +60,40 @@ def check_texts(texts: object, what: str = "segment") -> list[str]:
     return items
 
 
-def _lemmatise(docs: Sequence[str]) -> list[tuple[str, ...]]:
+def _lemma_table() -> tuple[Any, Any, Any]:
+    """The shared pipeline's tokenizer, string store and lemma lookup table."""
     nlp = lemma_pipeline()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})  # type: ignore[attr-defined]
+    return nlp.tokenizer, nlp.vocab, table
+
+
+# ORTH hash -> lemma ("" for a token that is dropped); the lookup lemmatizer depends on
+# the token text only, so each word form is lemmatised once per process
+_by_orth: dict[int, str] = {}
+
+
+def _lemmatise(docs: Sequence[str]) -> list[tuple[str, ...]]:
+    """What ``lemma_pipeline()`` gives (lookup lemmas), computed once per word form."""
+    tokenizer, vocab, table = _lemma_table()
+    strings = vocab.strings
     out: list[tuple[str, ...]] = []
-    for doc in nlp.pipe(docs, batch_size=BATCH):
-        out.append(tuple(
-            t.text if t.text in _KEEP else t.lemma_ for t in doc
-            if not (t.is_punct or t.is_space or t.text in _DROP)
-        ))
+    for doc in tokenizer.pipe(docs, batch_size=BATCH):
+        toks: list[str] = []
+        for h in doc.to_array(ORTH).tolist():
+            lemma = _by_orth.get(h)
+            if lemma is None:
+                lex = vocab[h]
+                text = strings[h]
+                if lex.is_punct or lex.is_space or text in _DROP:
+                    lemma = ""
+                elif text in _KEEP:
+                    lemma = text
+                else:
+                    lemma = table.get(text, text)
+                _by_orth[h] = lemma
+            if lemma:
+                toks.append(lemma)
+        out.append(tuple(toks))
     return out
 
 
@@ -105,3 +134,9 @@ def lemma_strings(texts: Sequence[str]) -> list[str]:
 def phrase(text: str) -> tuple[str, ...]:
     """The lemmas of a keyword or phrase, as used for matching."""
     return lemmas([text])[0]
+
+
+def clear_cache() -> None:
+    """Forget cached lemmas (frees memory; benchmarks use it to time a cold start)."""
+    with _lock:
+        _cache.clear()

@@ -10,10 +10,13 @@ Two stages, as for code suggestions:
    "no problem" positive); a negator that flips nothing counts as a mild concern
    ("we refer and hear nothing back"); what follows "but" / "however" weighs more.
 2. **Learned** (once the researcher has marked enough segments): a class-balanced
-   logistic regression over lemma n-grams (with negation scope marked), the lexicon
-   counts and optional extra features (the suggester passes its codebook scores). Its
-   probabilities are blended with the lexicon's, shifting towards the learned model as
-   marks accumulate, so a handful of marks cannot make it worse than the lexicon.
+   logistic regression over lemma n-grams (words after a negator marked ``not_``) and
+   the lexicon counts. Its probabilities are blended with the lexicon's, shifting
+   towards the learned model as marks accumulate (``n / (n + prior_weight)``).
+
+The code suggester adds a third source when it is trained with codes and marks: the
+usual marks of the codes it suggests for a text (see
+:meth:`qualcode.coding.suggest.CodeSuggester.suggest_valence`).
 
 :class:`ValenceModel` follows the scikit-learn estimator contract.
 """
@@ -22,13 +25,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -55,6 +57,10 @@ POSITIVE = [
     "resolved", "turned around", "joined up", "close working", "working together",
     "clear", "clearer", "willing", "thank", "grateful", "praise", "impressive",
     "best practice", "good practice", "on board", "buy-in", "trust", "rapport",
+    "help", "helped", "helps", "made a huge difference", "big difference", "difference",
+    "it works", "that works", "it worked", "that worked", "this works", "sorted",
+    "sort it out", "solve", "listened", "early", "picked up", "nice", "fine", "rewarding",
+    "proud", "value", "regular", "reliable", "consistent", "together", "named person",
 ]
 
 NEGATIVE = [
@@ -78,14 +84,19 @@ NEGATIVE = [
     "remote", "far away", "top down", "too long", "too much", "not enough", "no time",
     "no money", "no one", "nobody", "weak", "vague", "withdrawn", "scrapped", "rigid",
     "tick box", "paperwork", "hoops", "chase", "chasing", "passed around", "bounced",
-    "crisis", "unsure", "don't know", "cannot", "can't",
+    "crisis", "unsure", "don't know", "cannot", "can't", "fed up", "stuck", "shouted",
+    "long way", "long time", "ages", "offload", "dumped", "left out", "on my own",
+    "alone", "miss", "missed", "misread", "late", "too late", "only when", "wrong",
+    "gone wrong", "different directions", "overloaded", "swamped", "cancelled", "closed",
+    "squeezed", "no idea", "not sure", "expensive", "burnt out", "time-consuming",
+    "duplicate", "repeat", "again and again", "over and over", "excluded",
 ]
 
 NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "without",
                       "hardly", "barely", "none", "lack", "little"})
 CONTRAST = frozenset({"but", "however", "although", "though", "yet", "except"})
 NEGATION_SCOPE = 3
-LONE_NEGATOR_WEIGHT = 0.5
+LONE_NEGATOR_WEIGHT = 0.75
 CONTRAST_WEIGHT = 1.5
 
 
@@ -98,17 +109,19 @@ def _compile(words: Sequence[str]) -> dict[tuple[str, ...], str]:
     return table
 
 
-_LEXICON: tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], int] | None = None
+_Lexicon = tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], int, frozenset[str]]
+_LEXICON: _Lexicon | None = None
 
 
-def _lexicon() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], int]:
+def _lexicon() -> _Lexicon:
+    """(positive entries, negative entries, longest entry, first words of entries)."""
     global _LEXICON
     if _LEXICON is None:
         pos, neg = _compile(POSITIVE), _compile(NEGATIVE)
         for key in set(pos) & set(neg):  # a lemma in both lists signals nothing
             del pos[key], neg[key]
         longest = max(len(k) for k in (*pos, *neg))
-        _LEXICON = (pos, neg, longest)
+        _LEXICON = (pos, neg, longest, frozenset(k[0] for k in (*pos, *neg)))
     return _LEXICON
 
 
@@ -117,7 +130,7 @@ def lexicon_scores(tokens: Sequence[str]) -> tuple[float, float, list[str]]:
 
     Cues read like ``"+ works well"``, ``"- waiting list"`` or ``"- not helpful"``.
     """
-    pos, neg, longest = _lexicon()
+    pos, neg, longest, first = _lexicon()
     p = n = 0.0
     cues: list[str] = []
     used_negators: set[int] = set()
@@ -126,6 +139,9 @@ def lexicon_scores(tokens: Sequence[str]) -> tuple[float, float, list[str]]:
     while i < len(tokens):
         if tokens[i] in CONTRAST:
             weight = CONTRAST_WEIGHT
+        if tokens[i] not in first:
+            i += 1
+            continue
         hit = None
         for size in range(min(longest, len(tokens) - i), 0, -1):
             key = tuple(tokens[i : i + size])
@@ -172,13 +188,7 @@ def lexicon_proba(p: float, n: float) -> np.ndarray:
 
 def lexicon_valence(texts: Sequence[str]) -> list[tuple[str, float]]:
     """The lexicon's mark and confidence (0-1) for each text."""
-    out = []
-    for toks in lemmas(check_texts(texts)):
-        p, n, _ = lexicon_scores(toks)
-        proba = lexicon_proba(p, n)
-        best = int(np.argmax(proba))
-        out.append((MARKS[best], float(proba[best])))
-    return out
+    return ValenceModel().predict(texts)
 
 
 def normalise_mark(value: object, where: str) -> str | None:
@@ -217,6 +227,8 @@ def _negation_marked(tokens: Sequence[str]) -> str:
 class ValenceModel(BaseEstimator):  # type: ignore[misc]
     """Suggests a valence mark for each text: lexicon first, learned from marks later.
 
+    :meth:`predict` works before :meth:`fit` (lexicon only).
+
     Parameters
     ----------
     C:
@@ -229,14 +241,14 @@ class ValenceModel(BaseEstimator):  # type: ignore[misc]
         each) and the model stays with the lexicon (``warning_`` says why).
     """
 
-    def __init__(self, C: float = 4.0, prior_weight: float = 25.0, min_marks: int = 6) -> None:
+    def __init__(self, C: float = 16.0, prior_weight: float = 25.0, min_marks: int = 6) -> None:
         self.C = C
         self.prior_weight = prior_weight
         self.min_marks = min_marks
 
-    # -- features ---------------------------------------------------------------
     @staticmethod
-    def _lexicon_features(toks: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    def _lexicon(toks: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Lexicon features and lexicon probabilities of lemmatised texts."""
         feats = np.zeros((len(toks), 3))
         probs = np.zeros((len(toks), 3))
         for i, t in enumerate(toks):
@@ -245,90 +257,71 @@ class ValenceModel(BaseEstimator):  # type: ignore[misc]
             probs[i] = lexicon_proba(p, n)
         return feats, probs
 
-    def _features(self, toks: list[tuple[str, ...]], lex: np.ndarray,
-                  extra: np.ndarray | None) -> sparse.csr_matrix:
+    def _features(self, toks: list[tuple[str, ...]], lex: np.ndarray) -> sparse.csr_matrix:
         words = self.vectorizer_.transform([_negation_marked(t) for t in toks])
-        blocks = [words, sparse.csr_matrix(lex * 0.5)]
-        if self.n_extra_:
-            if extra is None or extra.shape != (len(toks), self.n_extra_):
-                raise CodingError(
-                    f"The valence model was trained with {self.n_extra_} extra features per "
-                    "text; pass the same ones when suggesting."
-                )
-            blocks.append(sparse.csr_matrix(extra))
-        return sparse.hstack(blocks, format="csr")
+        return sparse.hstack([words, sparse.csr_matrix(lex * 0.5)], format="csr")
 
-    # -- estimator ----------------------------------------------------------------
-    def fit(self, texts: Sequence[str], valences: Sequence[object],
-            extra: np.ndarray | None = None) -> ValenceModel:
-        """Learn from marked texts; ``valences`` holds '+', '-', '0' or None (unmarked)."""
-        texts = check_texts(texts)
-        if len(texts) != len(valences):
+    def fit(self, texts: Sequence[str], valences: Sequence[object]) -> ValenceModel:
+        """Learn from marked texts (``valences``: '+', '-', '0' or None); returns ``self``."""
+        texts = check_texts(texts, "text")
+        if isinstance(valences, (str, bytes)) or len(valences) != len(texts):
+            got = len(valences) if not isinstance(valences, (str, bytes)) else "a string of"
             raise CodingError(
-                f"fit_valence got {len(texts)} texts but {len(valences)} valences; "
-                "pass one valence (or None) per text."
+                f"Got {len(texts)} texts but {got} valences; pass one valence (or None) "
+                "per text."
             )
         marks = [normalise_mark(v, f"text {i}") for i, v in enumerate(valences)]
         keep = [i for i, m in enumerate(marks) if m is not None]
         self.n_marks_ = len(keep)
-        self.classes_ = np.array(MARKS)
         self.warning_: str | None = None
         self.model_: LogisticRegression | None = None
-        self.n_extra_ = 0 if extra is None else int(np.asarray(extra).shape[1])
         y = np.array([marks[i] for i in keep])
-        labels, counts = np.unique(y, return_counts=True) if len(y) else ([], [])
-        enough = [lab for lab, c in zip(labels, counts) if c >= 2]
-        if len(keep) < self.min_marks or len(enough) < 2:
+        counts = Counter(str(m) for m in y)
+        if len(keep) < self.min_marks or sum(1 for c in counts.values() if c >= 2) < 2:
+            seen = ", ".join(f"{c} '{m}'" for m, c in sorted(counts.items())) or "none"
             self.warning_ = (
-                f"Only {len(keep)} marked texts ({', '.join(f'{c} {lab}' for lab, c in zip(labels, counts)) or 'none'}); "
-                f"valence suggestions use the lexicon until there are at least {self.min_marks} "
-                "marks with two or more texts of two different marks."
+                f"Only {len(keep)} marked texts ({seen}): valence suggestions use the lexicon "
+                f"until there are at least {self.min_marks} marks, with two or more texts "
+                "for each of two different marks."
             )
             return self
         toks = lemmas([texts[i] for i in keep])
         self.vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2),
-                                           sublinear_tf=True, min_df=1, lowercase=False)
+                                           sublinear_tf=True, lowercase=False)
         self.vectorizer_.fit([_negation_marked(t) for t in toks])
-        lex, _ = self._lexicon_features(toks)
-        ex = None if extra is None else np.asarray(extra, dtype=float)[keep]
-        X = self._features(toks, lex, ex)
         model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # convergence notes are not for users
             warnings.simplefilter("ignore")
-            model.fit(X, y)
+            model.fit(self._features(toks, self._lexicon(toks)[0]), y)
         self.model_ = model
         return self
 
-    def predict_proba(self, texts: Sequence[str], extra: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities of ('+', '-', '0') per text (columns in :data:`MARKS` order)."""
-        toks = lemmas(check_texts(texts))
-        lex, lex_proba = self._lexicon_features(toks)
+        return self.proba_of_lemmas(lemmas(check_texts(texts)))
+
+    def proba_of_lemmas(self, toks: list[tuple[str, ...]]) -> np.ndarray:
+        """:meth:`predict_proba` for texts already lemmatised."""
+        lex, lex_proba = self._lexicon(toks)
         model = getattr(self, "model_", None)
         if model is None or not toks:
             return lex_proba
-        X = self._features(toks, lex, None if extra is None else np.asarray(extra, dtype=float))
-        learned = np.zeros((len(toks), 3))
-        got = model.predict_proba(X)
+        learned = np.zeros((len(toks), len(MARKS)))
+        got = model.predict_proba(self._features(toks, lex))
         for j, label in enumerate(model.classes_):
             learned[:, MARKS.index(label)] = got[:, j]
-        share = self.n_marks_ / (self.n_marks_ + self.prior_weight)
         # the lexicon only votes among the marks the researcher actually uses
-        used = learned.sum(axis=0) > 0
+        used = np.isin(MARKS, model.classes_)
         lex_used = lex_proba * used
         lex_used /= lex_used.sum(axis=1, keepdims=True)
-        return share * learned + (1 - share) * lex_used
+        share = self.n_marks_ / (self.n_marks_ + self.prior_weight)
+        return np.asarray(share * learned + (1 - share) * lex_used)
 
-    def predict(self, texts: Sequence[str], extra: np.ndarray | None = None
-                ) -> list[tuple[str, float]]:
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """The suggested mark and its probability for each text."""
-        proba = self.predict_proba(texts, extra)
+        proba = self.predict_proba(texts)
         best = proba.argmax(axis=1)
-        return [(MARKS[b], float(proba[i, b])) for i, b in enumerate(best)]
-
-    def check_fitted(self) -> None:
-        """Raise NotFittedError unless :meth:`fit` has run."""
-        if not hasattr(self, "n_marks_"):
-            raise NotFittedError("This ValenceModel is not fitted yet; call fit() first.")
+        return [(MARKS[b], round(float(proba[i, b]), 4)) for i, b in enumerate(best)]
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "n_marks_")
@@ -339,5 +332,11 @@ def describe(texts: Sequence[str]) -> list[list[str]]:
     return [lexicon_scores(t)[2] for t in lemmas(check_texts(texts))]
 
 
-__all__: list[Any] = ["MARKS", "ValenceModel", "lexicon_valence", "lexicon_scores",
-                      "normalise_mark", "describe"]
+__all__ = [
+    "MARKS",
+    "ValenceModel",
+    "describe",
+    "lexicon_scores",
+    "lexicon_valence",
+    "normalise_mark",
+]
