@@ -380,6 +380,57 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
+def _accuracy_text(name: str, figures: dict[str, Any]) -> str:
+    parts = [f"top-1 {figures['top1']:.2f}", f"top-3 {figures['top3']:.2f}",
+             f"macro F1 {figures['macro_f1']:.2f}"]
+    if figures.get("valence_accuracy") is not None:
+        parts.append(f"valence {figures['valence_accuracy']:.2f}")
+    return f"{name:<15} " + ", ".join(parts)
+
+
+def _print_accuracy(result: dict[str, Any], as_json: bool) -> None:
+    keys = ("n", "codes", "codebook_only", "learned")
+    if as_json:
+        _print_json({k: result[k] for k in keys if k in result})
+        return
+    print(f"{result['n']} coded extracts, {result['codes']} codes, "
+          f"{result.get('folds', '')}-fold cross-validation")
+    print(_accuracy_text("codebook only", result["codebook_only"]))
+    print(_accuracy_text("learned", result["learned"]))
+
+
+def cmd_suggest_eval(args: argparse.Namespace) -> int:
+    from qualcode.coding.codebook_io import read_codebook
+    from qualcode.coding.suggest_eval import evaluate, load_coded_csv
+
+    book = read_codebook(args.codebook)
+    texts, codes, valences = load_coded_csv(args.coded, book)
+    result = evaluate(book, texts, codes, valences, folds=args.folds, seed=args.seed)
+    _print_accuracy(result, args.json)
+    return 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    with open_project(args.project, create=False) as project:
+        if args.accuracy:
+            _print_accuracy(project.suggestion_accuracy(folds=args.folds), args.json)
+            return 0
+        if args.next:
+            frame = project.next_to_code(args.next)
+            _frame_out(frame, args, ["id", "locator", "text"])
+            return 0
+        if not args.segments:
+            raise QualcodeError("Give --segments (or --next N, or --accuracy).")
+        frame = project.suggestions(_id_list(args.segments), k=args.k)
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    else:
+        for row in frame.itertuples():
+            print(f"{row.segment_id}\t{row.score:.2f}\t{row.code_id}\t"
+                  + "; ".join(row.reasons))
+    return 0
+
+
 def _add_search_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", default="lemma", choices=["lemma", "exact", "regex"])
     p.add_argument("--group", dest="groups", action="append")
@@ -519,6 +570,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder")
     _add_search_options(p)
     p.set_defaults(func=cmd_autocode)
+
+    p = sub.add_parser("suggest-eval", help="how accurate suggestions are on coded extracts")
+    p.add_argument("--codebook", required=True, help="codebook file (.yaml, .csv, .qdc)")
+    p.add_argument("--coded", required=True, help="CSV: text, codes (ids separated by ;), "
+                                                  "optional valence, respondent, group")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest_eval)
+
+    p = sub.add_parser("suggest", help="suggested codes with reasons, what to code next")
+    p.add_argument("project")
+    p.add_argument("--segments", help="segment ids: 12 or 12-15 or 12,14")
+    p.add_argument("-k", type=int, default=3)
+    p.add_argument("--next", type=int, metavar="N", help="the N segments to code next")
+    p.add_argument("--accuracy", action="store_true", help="cross-validated accuracy")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser("export", help="Word report, CSV/XLSX tables, REFI-QDA .qdpx or .qdc")
     p.add_argument("project")

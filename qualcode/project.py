@@ -32,6 +32,7 @@ from qualcode.ingest.importer import (
 from qualcode.ingest.respondents import parse_respondents_csv, upsert_respondents
 from qualcode.project_analysis import AnalysisMixin
 from qualcode.project_search import SearchMixin
+from qualcode.project_suggest import SuggestMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
 from qualcode.store.migrate import upgrade
@@ -39,7 +40,7 @@ from qualcode.store.migrate import upgrade
 DEFAULT_CODER = "analyst"
 
 
-class Project(AnalysisMixin, SearchMixin):
+class Project(AnalysisMixin, SearchMixin, SuggestMixin):
     """An open qualcode project. Create it with :func:`open_project`."""
 
     def __init__(self, engine: Engine, *, coder: str = DEFAULT_CODER,
