@@ -1,11 +1,13 @@
-"""Code page: read a document as segments, select one or a range, apply codes with marks."""
+"""Code page: read a document as segments (or walk the suggested queue), select one or a
+range, apply codes with marks, and accept or reject suggestions."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import attempt, code_options, coder, flash, md, require_project, show_flash
+from app_pages.common import (attempt, code_options, coder, flash, md, require_project,
+                              show_flash)
 from qualcode.coding.apply import DIMENSIONS, FLAGS
 
 st.title("Code")
@@ -17,13 +19,11 @@ if documents.empty:
     st.info("No documents yet: import transcripts on the Project page.")
     st.stop()
 
-labels = {int(r.id): f"{r.label or '-'} · {r.title} ({r.kind.replace('_', ' ')}, "
-                     f"{r.codings} codings)" for r in documents.itertuples()}
+mode = st.radio("Mode", ["Read a document", "Next to code"], horizontal=True,
+                key="code_mode", label_visibility="collapsed",
+                help="Next to code walks the uncoded segments in the order that improves "
+                     "suggestions fastest.")
 top = st.columns([3, 1, 1, 1])
-document_id = top[0].selectbox("Document", list(labels), format_func=labels.get,
-                               key="code_document")
-only_uncoded = top[1].toggle("Only uncoded", key="only_uncoded",
-                             help="Show only respondent segments no coding touches yet.")
 if top[2].button("Undo", help="Undo your last coding action"):
     done = attempt(project.undo)
     flash(f"Undone: {done}" if done else "Nothing to undo.")
@@ -33,21 +33,38 @@ if top[3].button("Redo", help="Redo what you last undid"):
     flash(f"Redone: {done}" if done else "Nothing to redo.")
     st.rerun()
 
-page_key = f"page_{document_id}_{only_uncoded}"
-view = project.document_page(int(document_id), page=st.session_state.get(page_key, 1),
-                             only_uncoded=only_uncoded)
-if view.pages > 1:
-    st.session_state[page_key] = st.number_input(
-        f"Page (of {view.pages}, {view.total} segments)", min_value=1, max_value=view.pages,
-        value=view.page, key=f"pager_{page_key}")
-    view = project.document_page(int(document_id), page=st.session_state[page_key],
+if mode == "Read a document":
+    labels = {int(r.id): f"{r.label or '-'} · {r.title} ({r.kind.replace('_', ' ')}, "
+                         f"{r.codings} codings)" for r in documents.itertuples()}
+    document_id = top[0].selectbox("Document", list(labels), format_func=labels.get,
+                                   key="code_document")
+    only_uncoded = top[1].toggle("Only uncoded", key="only_uncoded",
+                                 help="Show only respondent segments no coding touches yet.")
+    page_key = f"page_{document_id}_{only_uncoded}"
+    view = project.document_page(int(document_id), page=st.session_state.get(page_key, 1),
                                  only_uncoded=only_uncoded)
-
-segments = view.segments
-if segments.empty:
-    st.success("Every respondent segment of this document is coded." if only_uncoded
-               else "This document has no segments.")
-    st.stop()
+    if view.pages > 1:
+        st.number_input(f"Page (of {view.pages}, {view.total} segments)", min_value=1,
+                        max_value=view.pages, key=page_key)
+    segments = view.segments
+    table_key = f"segments_{document_id}"
+    if segments.empty:
+        st.success("Every respondent segment of this document is coded." if only_uncoded
+                   else "This document has no segments.")
+        st.stop()
+else:
+    top[0].caption("Uncoded respondent segments, most useful to code first.")
+    queue = attempt(lambda: project.next_to_code(30))
+    if queue is None or queue.empty:
+        st.success("Nothing left to code: every respondent segment is coded.")
+        st.stop()
+    segments = pd.DataFrame({
+        "id": queue["id"], "ordinal": range(len(queue)),
+        "locator": queue["locator"], "speaker": queue["label"].fillna(""),
+        "is_interviewer": False, "question": "", "text": queue["text"],
+        "codes": [[] for _ in range(len(queue))], "code_names": [[] for _ in range(len(queue))],
+        "colour": None})
+    table_key = "segments_queue"
 
 table = pd.DataFrame({
     "ref": segments["locator"],
@@ -79,7 +96,7 @@ with st.expander("Read this page as text"):
 left, right = st.columns([5, 2])
 with left:
     event = st.dataframe(
-        table.style.apply(_style, axis=None), hide_index=True, key=f"segments_{document_id}",
+        table.style.apply(_style, axis=None), hide_index=True, key=table_key,
         on_select="rerun", selection_mode="multi-row", height=600, width="stretch",
         row_height=56,
         column_config={"text": st.column_config.TextColumn("text", width=480),
@@ -94,12 +111,9 @@ with right:
         st.info("Select a segment (click its row) or several rows for a range.")
         st.stop()
     chosen = segments.iloc[rows]
-    whole_range = False
-    if len(rows) > 1:
-        whole_range = st.checkbox("Code everything from the first to the last selected segment",
-                                  value=True)
-    ids = chosen["id"].tolist()
-    if whole_range:
+    ids = [int(i) for i in chosen["id"]]
+    if len(rows) > 1 and mode == "Read a document" and st.checkbox(
+            "Code everything from the first to the last selected segment", value=True):
         ordinals = range(int(chosen["ordinal"].min()), int(chosen["ordinal"].max()) + 1)
         page_ordinals = dict(zip(segments["ordinal"], segments["id"]))
         ids = [int(page_ordinals[o]) for o in ordinals if o in page_ordinals]
@@ -139,4 +153,33 @@ with right:
             if c2.button("Remove", key=f"remove_{row.id}"):
                 attempt(lambda cid=row.id: project.uncode(int(cid)))
                 flash("Coding removed (Undo brings it back).")
+                st.rerun()
+
+    first = ids[0]
+    suggestions = attempt(lambda: project.suggestions([first], wait=False))
+    st.markdown("**Suggestions**")
+    if suggestions is None or suggestions.empty:
+        st.caption("No suggestion is confident enough for this segment.")
+    else:
+        stage = suggestions["stage"].iloc[0]
+        st.caption("From your coding so far." if stage == "learned" else
+                   "From the codebook's keywords and descriptions (suggestions learn from "
+                   "your coding as it grows).")
+        mark = project.suggest_valence([first])
+        suggested_mark = mark["valence"].iloc[0] if not mark.empty else "0"
+        for row in suggestions.itertuples():
+            c1, c2, c3 = st.columns([4, 1, 1])
+            c1.markdown(f"**{md(row.name)}** · {row.score:.0%}")
+            c1.caption(md("; ".join(row.reasons)))
+            if c2.button("Accept", key=f"accept_{first}_{row.code_id}",
+                         help=f"Code it, marked {suggested_mark}"):
+                done = attempt(lambda r=row: project.accept_suggestion(
+                    first, r.code_id, valence=suggested_mark, score=r.score, coder=coder()))
+                if done is not None:
+                    flash(f"Accepted {row.name}.")
+                    st.rerun()
+            if c3.button("Reject", key=f"reject_{first}_{row.code_id}"):
+                attempt(lambda r=row: project.reject_suggestion(first, r.code_id, r.score,
+                                                                coder=coder()))
+                flash(f"Rejected {row.name}: it will not be suggested here again.")
                 st.rerun()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app_pages.common import require_project
+from app_pages.common import attempt, require_project
 
 st.title("Review")
 project = require_project()
@@ -38,6 +39,25 @@ else:
         st.session_state["code_document"] = first_doc
         st.session_state["only_uncoded"] = True
         st.switch_page("app_pages/code.py")
+
+st.subheader("How far to trust suggestions")
+st.caption("Cross-validated on this project's own coding: the suggester is trained on part "
+           "of your coded segments and tested on the rest, five times over. top-1: its first "
+           "suggestion is one of your codes; top-3: one of its first three is.")
+if st.button("Measure suggestion accuracy"):
+    with st.spinner("Cross-validating (a few seconds)..."):
+        figures = attempt(project.suggestion_accuracy)
+    if figures is not None:
+        st.session_state["accuracy"] = figures
+if "accuracy" in st.session_state:
+    figures = st.session_state["accuracy"]
+    st.caption(f"{figures['n']} coded segments, {figures['codes']} codes")
+    st.dataframe(
+        pd.DataFrame({stage: {k: figures[key].get(k) for k in
+                              ("top1", "top3", "macro_f1", "valence_accuracy")}
+                      for stage, key in (("codebook only", "codebook_only"),
+                                         ("learned from your coding", "learned"))}),
+        width="content")
 
 st.subheader("Coder activity")
 activity = project.coder_activity()

@@ -55,3 +55,36 @@ def test_codebook_page_adds_and_merges_codes(demo_copy: Path) -> None:
         book = project.codebook().set_index("id")
     assert book.loc["joint_visits", "origin"] == "emergent"
     assert any("Added joint_visits" in s.value for s in at.success)
+
+
+def test_code_page_accepts_and_rejects_suggestions(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy) as project:
+        segs = project.segments()
+        caf_row = segs[segs.text.str.contains("CAF") & ~segs.is_interviewer].iloc[0]
+        document_id = int(caf_row.document_id)
+        position = list(project.document_page(document_id).segments.id).index(int(caf_row.id))
+    at = app_test("app_pages/code.py", demo_copy)
+    at.session_state["code_document"] = document_id
+    at.session_state[f"segments_{document_id}"] = {
+        "selection": {"rows": [position], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    accept = [b for b in at.button if b.label == "Accept"]
+    assert accept, "a CAF sentence gets at least one suggestion"
+    accept[0].click().run()
+    assert not at.exception
+    with qualcode.open_project(demo_copy) as project:
+        codings = project.codings()
+    assert len(codings) == 1 and codings.source.iloc[0] == "suggestion"
+    reject = [b for b in at.button if b.label == "Reject"]
+    if reject:
+        reject[0].click().run()
+        assert any("will not be suggested here again" in s.value for s in at.success)
+
+
+def test_next_to_code_mode_lists_uncoded_segments(demo_copy: Path) -> None:
+    at = app_test("app_pages/code.py", demo_copy)
+    at.session_state["code_mode"] = "Next to code"
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 30

@@ -57,3 +57,15 @@ def test_review_page_shows_coverage_and_queue(demo_copy: Path) -> None:
     assert "of" in at.metric[0].value
     assert len(at.dataframe[1].value) == 200  # the revisit queue
     assert "seed" in at.dataframe[2].value.coder.tolist()
+
+
+def test_review_page_measures_suggestion_accuracy(demo_copy: Path) -> None:
+    from qualcode.demo import apply_coded_extracts, coded_extracts_path
+
+    with qualcode.open_project(demo_copy) as project:
+        apply_coded_extracts(project, coded_extracts_path())
+    at = app_test("app_pages/review.py", demo_copy, timeout=90).run()
+    next(b for b in at.button if b.label == "Measure suggestion accuracy").click().run()
+    assert not at.exception
+    figures = at.session_state["accuracy"]
+    assert figures["learned"]["top3"] > 0.6
