@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (attempt, code_options, coder, flash, md, require_project,
-                              show_flash)
+                              show_flash, text)
 from qualcode.coding.apply import DIMENSIONS, FLAGS
 
 st.title("Code")
@@ -34,7 +34,7 @@ if top[3].button("Redo", help="Redo what you last undid"):
     st.rerun()
 
 if mode == "Read a document":
-    labels = {int(r.id): f"{r.label or '-'} · {r.title} ({r.kind.replace('_', ' ')}, "
+    labels = {int(r.id): f"{text(r.label) or '-'} · {r.title} ({r.kind.replace('_', ' ')}, "
                          f"{r.codings} codings)" for r in documents.itertuples()}
     document_id = top[0].selectbox("Document", list(labels), format_func=labels.get,
                                    key="code_document")
@@ -54,7 +54,7 @@ if mode == "Read a document":
         st.stop()
 else:
     top[0].caption("Uncoded respondent segments, most useful to code first.")
-    queue = attempt(lambda: project.next_to_code(30))
+    queue = attempt(lambda: project.next_to_code(30, wait=False))
     if queue is None or queue.empty:
         st.success("Nothing left to code: every respondent segment is coded.")
         st.stop()
@@ -73,7 +73,9 @@ table = pd.DataFrame({
     "codes": segments["code_names"].map(lambda names: ", ".join(names)),
     "text": segments["text"],
 })
-colours = segments["colour"].tolist()
+if mode != "Read a document":  # the queue: uncoded segments from many documents
+    table = table.drop(columns=["Q", "codes"]).rename(columns={"speaker": "respondent"})
+colours = [text(c) for c in segments["colour"]]
 interviewer = segments["is_interviewer"].tolist()
 
 
@@ -81,7 +83,7 @@ def _style(frame: pd.DataFrame) -> pd.DataFrame:
     styles = pd.DataFrame("", index=frame.index, columns=frame.columns)
     for i in range(len(frame)):
         if colours[i]:
-            styles.iloc[i, frame.columns.get_loc("codes")] = (
+            styles.iloc[i, frame.columns.get_loc("codes")] = (  # only in reading mode
                 f"background-color: {colours[i]}33; border-left: 6px solid {colours[i]}")
         if interviewer[i]:
             styles.iloc[i, frame.columns.get_loc("text")] = "color: #666666; font-style: italic"

@@ -6,7 +6,8 @@ import io
 
 import streamlit as st
 
-from app_pages.common import act, attempt, code_options, flash, require_project, show_flash
+from app_pages.common import (act, attempt, code_options, flash, require_project, show_flash,
+                              text)
 from qualcode.coding.codebook_io import write_codebook
 
 st.title("Codebook")
@@ -87,12 +88,12 @@ with tabs[1]:
         pick = st.selectbox("Code", list(all_codes), key="edit_pick")
         row = project.codebook().set_index("id").loc[all_codes[pick]]
         with st.form("edit_code"):
-            description = st.text_area("Description", row["description"] or "")
-            include = st.text_area("Include when", row["include"] or "")
-            exclude = st.text_area("Exclude when", row["exclude"] or "")
-            example = st.text_area("Example", row["example"] or "")
+            description = st.text_area("Description", text(row["description"]))
+            include = st.text_area("Include when", text(row["include"]))
+            exclude = st.text_area("Exclude when", text(row["exclude"]))
+            example = st.text_area("Example", text(row["example"]))
             keywords = st.text_input("Keywords, separated by ;", "; ".join(row["keywords"] or []))
-            colour = st.color_picker("Colour", row["colour"] or "#888888")
+            colour = st.color_picker("Colour", text(row["colour"]) or "#888888")
             reason = st.text_input("Reason", help=reason_help)
             if st.form_submit_button("Save", type="primary") and act(
                     lambda: project.update_code(

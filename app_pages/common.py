@@ -127,6 +127,13 @@ def code_options(project: Project, codable_only: bool = True) -> dict[str, str]:
     return options
 
 
+def text(value: object) -> str:
+    """A cell as text: '' for a missing value (None or NaN), else its string."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
 _MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$="
 
 

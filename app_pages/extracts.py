@@ -6,7 +6,8 @@ import io
 
 import streamlit as st
 
-from app_pages.common import act, attempt, code_options, md, require_project, show_flash
+from app_pages.common import (act, attempt, code_options, md, require_project, show_flash,
+                              text)
 from qualcode.coding.apply import DIMENSIONS, FLAGS, VALENCES
 from qualcode.export.tables import write_csv, write_xlsx
 from qualcode.ingest.document import KINDS
@@ -95,9 +96,9 @@ with issues_tab:
         if comments.empty:
             st.info("No coded extracts for this code yet.")
         for row in comments.itertuples():
-            group = (row.group or "").replace("_", " ")
+            group = text(row.group).replace("_", " ") or "no respondent"
             st.markdown(f"> {md(row.text)}")
-            st.caption(md(f"{group} {row.label or ''}, {row.locator} · mark {row.valence} · "
+            st.caption(md(f"{group} {text(row.label)}, {row.locator} · mark {row.valence} · "
                           f"coding {row.id}"))
     with right:
         st.subheader(f"Issues ({len(issues)})")

@@ -78,11 +78,11 @@ class SuggestMixin:
                              for i, (m, p) in zip(ids, marks)],
                             columns=["segment_id", "valence", "probability"])
 
-    def next_to_code(self, n: int = 10) -> pd.DataFrame:
+    def next_to_code(self, n: int = 10, wait: bool = True) -> pd.DataFrame:
         """Uncoded respondent segments ordered so that coding them improves suggestions
         fastest (uncertain and unlike each other); document order until the suggester has
-        learned something."""
-        model, _fresh = self.suggester(wait=True)
+        learned something (with ``wait=False``, also while it is still training)."""
+        model, _fresh = self.suggester(wait=wait)
         with self.session() as s:
             ids, texts = assist.uncoded_respondent_segments(s)
             if not ids:
