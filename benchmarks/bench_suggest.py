@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accuracy", action="store_true",
                         help="also cross-validate on the demo study's coded extracts")
     parser.add_argument("--folds", type=int, default=5)
-    args = parser.parse_args(argv)
+    args, _ignored = parser.parse_known_args(argv)  # run.py also passes --quick, --workdir
     figures: dict[str, object] = dict(run(args.train, args.bulk, args.single, args.seed,
                                           args.repeat))
     if args.accuracy:

@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print {metric: seconds}")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per metric")
     parser.add_argument("--seed", type=int, default=7, help="generator seed")
-    args = parser.parse_args(argv)
+    args, _ignored = parser.parse_known_args(argv)  # run.py also passes --quick, --workdir
     results = run(repeat=args.repeat, seed=args.seed)
     if args.json:
         print(json.dumps(results))
