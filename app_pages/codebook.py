@@ -38,26 +38,16 @@ def _named(upload: object) -> io.BytesIO:
     return buffer
 
 
-@st.dialog("Merge codes")
-def confirm_merge(source: str, target: str, reason: str) -> None:
-    st.write(f"**{source}** has {counts.get(source, 0)} coding(s). They all move to "
-             f"**{target}**; a coding that duplicates one {target} already has on the same "
-             f"span by the same coder collapses into it. Codes under {source} move under "
-             f"{target}, and {source} is removed. Nothing is lost.")
-    if st.button("Merge", type="primary"):
-        result = attempt(lambda: project.merge_codes(source, target, reason=reason or None))
-        if result is not None:
-            flash(f"Merged {source} into {target}: {result['moved']} moved, "
-                  f"{result['collapsed']} duplicates collapsed.")
+def confirm(key: str, message: str, action_label: str, action: object, success: str) -> None:
+    """A confirmation panel for an edit chosen earlier (kept in session state)."""
+    st.warning(message)
+    c1, c2 = st.columns(2)
+    if c1.button(action_label, type="primary", key=f"{key}_yes"):
+        st.session_state.pop(key, None)
+        if act(action, success):  # type: ignore[arg-type]
             st.rerun()
-
-
-@st.dialog("Delete code")
-def confirm_delete(code_id: str, reason: str) -> None:
-    st.write(f"Delete **{code_id}**? This is only possible while it has no codings, Issues "
-             "or codes under it; otherwise merge or archive it instead.")
-    if st.button("Delete", type="primary") and act(
-            lambda: project.delete_code(code_id, reason=reason or None), f"Deleted {code_id}."):
+    if c2.button("Cancel", key=f"{key}_no"):
+        st.session_state.pop(key, None)
         st.rerun()
 
 
@@ -129,7 +119,16 @@ with tabs[3]:
         target = st.selectbox("into", list(codable), key="merge_target")
         reason = st.text_input("Reason", help=reason_help, key="merge_reason")
         if st.button("Merge..."):
-            confirm_merge(all_codes[source], codable[target], reason)
+            st.session_state["pending_merge"] = (all_codes[source], codable[target], reason)
+        if "pending_merge" in st.session_state:
+            src, dst, why = st.session_state["pending_merge"]
+            confirm("pending_merge",
+                    f"{src} has {counts.get(src, 0)} coding(s). They all move to {dst}; a "
+                    f"coding that duplicates one {dst} already has on the same span by the "
+                    f"same coder collapses into it. Codes under {src} move under {dst}, and "
+                    f"{src} is removed. Nothing is lost.",
+                    "Merge", lambda: project.merge_codes(src, dst, reason=why or None),
+                    f"Merged {src} into {dst}.")
 
 with tabs[4]:
     if codable:
@@ -168,7 +167,14 @@ with tabs[5]:
                 "longer offered for coding."):
             st.rerun()
         if c2.button("Delete..."):
-            confirm_delete(code_id, reason)
+            st.session_state["pending_delete"] = (code_id, reason)
+        if "pending_delete" in st.session_state:
+            victim, why = st.session_state["pending_delete"]
+            confirm("pending_delete",
+                    f"Delete {victim}? This is only possible while it has no codings, Issues "
+                    "or codes under it; otherwise merge or archive it instead.",
+                    "Delete", lambda: project.delete_code(victim, reason=why or None),
+                    f"Deleted {victim}.")
 
 with tabs[6]:
     upload = st.file_uploader("Import a codebook (.yaml, .csv or .qdc): new codes are added, "

@@ -88,3 +88,46 @@ def test_next_to_code_mode_lists_uncoded_segments(demo_copy: Path) -> None:
     at.run()
     assert not at.exception
     assert len(at.dataframe[0].value) == 30
+
+
+GOOD = (b"Interviewer: Question 5. What gets in the way?\n"
+        b"Respondent: Funding, mostly. The money stops after a year.\n")
+
+
+def test_project_page_imports_uploads_and_reports_errors(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy) as project:
+        before = project.info()["documents"]
+    at = app_test("app_pages/project.py", demo_copy).run()
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value([("HT2_second.txt", GOOD, "text/plain"),
+                        ("HT3_broken.txt", b"\x00\x01\x02PK" * 50, "text/plain")])
+    next(b for b in at.button if b.label == "Import files").click().run()
+    assert not at.exception
+    assert any("HT3_broken.txt" in e.value and "binary" in e.value for e in at.error)
+    assert any("Nothing was imported" in i.value for i in at.info)
+    with qualcode.open_project(demo_copy) as project:
+        assert project.info()["documents"] == before
+    at.get("file_uploader")[0].set_value([("HT2_second.txt", GOOD, "text/plain")])
+    next(b for b in at.button if b.label == "Import files").click().run()
+    assert any("HT2_second.txt: transcript" in s.value for s in at.success)
+    with qualcode.open_project(demo_copy) as project:
+        assert project.info()["documents"] == before + 1
+
+
+def test_codebook_page_merge_goes_through_a_confirmation(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy) as project:
+        segs = project.segments()
+        sid = int(segs[~segs.is_interviewer].id.iloc[0])
+        project.code(sid, "interagency_tensions")
+    at = app_test("app_pages/codebook.py", demo_copy).run()
+    source = at.selectbox(key="merge_source")
+    source.select(next(o for o in source.options if "(interagency_tensions)" in o))
+    target = at.selectbox(key="merge_target")
+    target.select(next(o for o in target.options if "(interagency_issues)" in o)).run()
+    next(b for b in at.button if b.label == "Merge...").click().run()
+    assert any("has 1 coding(s)" in w.value for w in at.warning)  # it says what will happen
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert not at.exception
+    with qualcode.open_project(demo_copy) as project:
+        assert project.codings().code_id.tolist() == ["interagency_issues"]
+        assert "interagency_tensions" not in set(project.codebook().id)
