@@ -6,8 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (attempt, code_options, coder, flash, md, require_project,
-                              show_flash, text)
+from app_pages.common import (
+    attempt,
+    code_options,
+    coder,
+    flash,
+    md,
+    require_project,
+    show_flash,
+    text,
+)
 from qualcode.coding.apply import DIMENSIONS, FLAGS
 
 st.title("Code")

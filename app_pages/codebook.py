@@ -6,8 +6,7 @@ import io
 
 import streamlit as st
 
-from app_pages.common import (act, attempt, code_options, flash, require_project, show_flash,
-                              text)
+from app_pages.common import act, attempt, code_options, flash, require_project, show_flash, text
 from qualcode.coding.codebook_io import write_codebook
 
 st.title("Codebook")

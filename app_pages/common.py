@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -129,7 +130,7 @@ def code_options(project: Project, codable_only: bool = True) -> dict[str, str]:
 
 def text(value: object) -> str:
     """A cell as text: '' for a missing value (None or NaN), else its string."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
 

@@ -6,8 +6,7 @@ import io
 
 import streamlit as st
 
-from app_pages.common import (act, attempt, code_options, md, require_project, show_flash,
-                              text)
+from app_pages.common import act, attempt, code_options, md, require_project, show_flash, text
 from qualcode.coding.apply import DIMENSIONS, FLAGS, VALENCES
 from qualcode.export.tables import write_csv, write_xlsx
 from qualcode.ingest.document import KINDS

@@ -15,9 +15,9 @@ def demo_copy(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     """A copy of the demo project file that a test may change; settings kept in tmp_path."""
     monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
     target = tmp_path / "demo.qualcode"
-    with qualcode.open_project(demo_dir / "demo.qualcode") as source:
-        with source.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    with qualcode.open_project(demo_dir / "demo.qualcode") as source, \
+            source.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(demo_dir / "demo.qualcode", target)
     return target
 
