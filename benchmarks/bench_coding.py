@@ -8,13 +8,13 @@ merging a code with 10,000 codings <= 2 s.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
 from pathlib import Path
 
 import numpy as np
 from generate import generate
+from output import emit
 from sqlalchemy import insert, select
 
 import qualcode
@@ -97,11 +97,7 @@ def main() -> None:
     metrics["merge_seconds"] = time.perf_counter() - start
     metrics["merge_codings"] = float(n_merge)
     project.close()
-    if args.json:
-        print(json.dumps(metrics))
-    else:
-        for key, value in metrics.items():
-            print(f"{key:32s} {value:12.3f}")
+    emit(metrics, args.json)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import random
 import resource
 import struct
@@ -23,6 +22,7 @@ from typing import Any, cast
 
 import pandas as pd
 from generate import GROUPS, PREFIX, generate, sentence
+from output import emit
 from sqlalchemy import Table, insert, select
 
 import qualcode
@@ -214,11 +214,7 @@ def main() -> None:
         if fresh.info()["codings"] != info["codings"]:
             raise SystemExit("the import lost codings")
     metrics["peak_mb"] = peak_mb()
-    if args.json:
-        print(json.dumps(metrics))
-    else:
-        for key, value in metrics.items():
-            print(f"{key:32s} {value:12.3f}")
+    emit(metrics, args.json)
 
 
 if __name__ == "__main__":

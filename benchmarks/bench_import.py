@@ -7,13 +7,13 @@ memory <= 2 GB; one 300,000-word transcript in <= 5 s.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import time
 from pathlib import Path
 
 from generate import generate, transcript
+from output import emit
 
 import qualcode
 
@@ -52,11 +52,7 @@ def main() -> None:
         project.import_file(long_file)
         metrics["long_transcript_seconds"] = time.perf_counter() - start
         metrics["long_transcript_words"] = float(len(long_file.read_text().split()))
-    if args.json:
-        print(json.dumps(metrics))
-    else:
-        for key, value in metrics.items():
-            print(f"{key:32s} {value:12.3f}")
+    emit(metrics, args.json)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,12 +93,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_segments(args: argparse.Namespace) -> int:
     with open_project(args.project, create=False) as project:
         frame = project.segments(args.document)
-    if args.json:
-        _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
-    else:
-        for row in frame.itertuples():
-            who = "I" if row.is_interviewer else "R"
-            print(f"{row.id}\t{row.locator}\t{who}\t{row.text}")
+    frame = frame.assign(who=frame["is_interviewer"].map({True: "I", False: "R"}))
+    _frame_out(frame.drop(columns="who") if args.json else frame, args,
+               ["id", "locator", "who", "text"])
     return 0
 
 
@@ -118,7 +115,10 @@ def cmd_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
-def _frame_out(frame: Any, args: argparse.Namespace, columns: list[str]) -> None:
+def _frame_out(frame: Any, args: argparse.Namespace, columns: list[str] | None = None,
+               text: Callable[[], str] | None = None) -> None:
+    """Print a table as JSON (--json), write it as CSV (--csv PATH), or print it as text:
+    ``text()`` when given, else the chosen columns tab-separated, else the whole table."""
     if getattr(args, "json", False):
         _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
     elif getattr(args, "csv", None):
@@ -126,6 +126,10 @@ def _frame_out(frame: Any, args: argparse.Namespace, columns: list[str]) -> None
 
         write_csv(frame, args.csv)
         print(f"{len(frame)} rows written to {args.csv}")
+    elif text is not None:
+        print(text())
+    elif columns is None:
+        print(frame.to_string(index=False))
     else:
         for row in frame[columns].itertuples(index=False):
             print("\t".join("" if v is None else str(v) for v in row))
@@ -255,15 +259,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         else:
             frame = project.triangulation_table(by_theme=args.by_theme, **filters)
             frame = frame.reset_index()
-    if args.json:
-        _print_json(frame.astype(object).where(frame.notna(), None).to_dict(orient="records"))
-    elif args.csv:
-        from qualcode.export.tables import write_csv
-
-        write_csv(frame, args.csv)
-        print(f"{len(frame)} rows written to {args.csv}")
-    else:
-        print(frame.to_string(index=False))
+    _frame_out(frame, args)
     return 0
 
 
@@ -297,16 +293,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             if args.save:
                 project.save_search(args.save, args.query, mode=args.mode,
                                     overwrite=args.overwrite, **filters)
-        if args.json:
-            _print_json(hits.astype(object).where(hits.notna(), None).to_dict(orient="records"))
-        elif args.csv:
-            from qualcode.export.tables import write_csv
-
-            write_csv(hits, args.csv)
-            print(f"{len(hits)} hits written to {args.csv}")
-        else:
-            print(format_hits(hits, project.search_counts(hits),
-                              max_rows=None if args.all else 50))
+        _frame_out(hits, args, text=lambda: format_hits(
+            hits, project.search_counts(hits), max_rows=None if args.all else 50))
     return 0
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from qualcode.themes import builder, cooccurrence, groups, matrix, ranking, triangulation
+if TYPE_CHECKING:  # the analysis modules load scipy and networkx: imported when first used
+    import networkx as nx
+
+    from qualcode.themes.groups import ChiSquareResult
 
 
 class AnalysisMixin:
@@ -38,6 +40,7 @@ class AnalysisMixin:
     def cooccurrence_matrix(self, level: str = "segment", measure: str = "count",
                             min_count: int = 0, **filters: Any) -> pd.DataFrame:
         """Code x code co-occurrence (segment, document or respondent level)."""
+        from qualcode.themes import cooccurrence
         return cooccurrence.cooccurrence_matrix(self.codings(), level=level, measure=measure,
                                                 min_count=min_count, **filters)
 
@@ -45,6 +48,7 @@ class AnalysisMixin:
                            min_count: int = 1, communities: bool = True,
                            **filters: Any) -> nx.Graph:
         """The code network with Louvain communities (candidate themes)."""
+        from qualcode.themes import cooccurrence
         return cooccurrence.cooccurrence_graph(self.codings(), level=level, measure=measure,
                                                min_count=min_count, codebook=self.codebook(),
                                                communities=communities, **filters)
@@ -53,21 +57,25 @@ class AnalysisMixin:
     def breakdown(self, by: str = "group", valence: str | None = None,
                   unit: str = "codings", **filters: Any) -> pd.DataFrame:
         """Codings per code per group (or attribute) with shares and per-respondent rates."""
+        from qualcode.themes import groups
         return groups.breakdown(self.codings(), by=by, valence=valence, unit=unit,
                                 respondents=self.respondents(), **filters)
 
     def valence_by_group(self, by: str = "group", unit: str = "codings",
                          **filters: Any) -> pd.DataFrame:
         """Positive, negative and neutral codings (or segments) per group, with shares."""
+        from qualcode.themes import groups
         return groups.valence_by_group(self.codings(), by=by, unit=unit, **filters)
 
     def chi_square(self, by: str = "group", codes: Sequence[str] | None = None,
-                   **filters: Any) -> groups.ChiSquareResult:
+                   **filters: Any) -> ChiSquareResult:
         """Chi-square test of independence of codes and groups, with residuals."""
+        from qualcode.themes import groups
         return groups.chi_square(self.codings(), by=by, codes=codes, **filters)
 
     def overview_matrix(self, codes: Sequence[str], **filters: Any) -> pd.DataFrame:
         """Respondents x issue codes x (+, -, 0) counts, with totals."""
+        from qualcode.themes import matrix
         return matrix.overview_matrix(self.codings(), codes, respondents=self.respondents(),
                                       codebook=self.codebook(), **filters)
 
@@ -75,11 +83,13 @@ class AnalysisMixin:
                   n: int = 5, **filters: Any) -> pd.DataFrame:
         """Top concerns (valence '-') or areas of progress ('+') per research question;
         ``valence=None`` ranks all codings."""
+        from qualcode.themes import ranking
         return ranking.top_codes(self.codings(), rq=rq, valence=valence, by=by, n=n,
                                  codebook=self.codebook(), **filters)
 
     def triangulation_table(self, by_theme: bool = False, **filters: Any) -> pd.DataFrame:
         """Support per code (or theme): groups, source kinds and literature flags."""
+        from qualcode.themes import triangulation
         themes = self.theme_codes() if by_theme else None
         return triangulation.triangulation_table(self.codings(), codebook=self.codebook(),
                                                  themes=themes, **filters)
@@ -88,27 +98,32 @@ class AnalysisMixin:
     def save_theme(self, name: str, code_ids: Sequence[str], rq: str | None = None,
                    description: str = "", colour: str | None = None) -> int:
         """Create a theme (or replace the codes of the theme with this name)."""
+        from qualcode.themes import builder
         with self.session() as s:
             return builder.save_theme(s, name, code_ids, self.coder, rq=rq,
                                       description=description, colour=colour)
 
     def delete_theme(self, theme: int | str) -> None:
         """Delete a theme and its links; codes and codings stay."""
+        from qualcode.themes import builder
         with self.session() as s:
             builder.delete_theme(s, theme, self.coder)
 
     def link_themes(self, source: int | str, target: int | str, note: str = "") -> int:
         """Link two themes, with a note on what links them."""
+        from qualcode.themes import builder
         with self.session() as s:
             return builder.link_themes(s, source, target, note, self.coder)
 
     def themes(self) -> pd.DataFrame:
         """Themes: id, name, rq, description, colour, codes."""
+        from qualcode.themes import builder
         with self.session() as s:
             return builder.themes_frame(s)
 
     def theme_links(self) -> pd.DataFrame:
         """The analyst's links between themes."""
+        from qualcode.themes import builder
         with self.session() as s:
             return builder.theme_links_frame(s)
 
@@ -127,5 +142,6 @@ class AnalysisMixin:
 
     def theme_network(self, level: str = "segment") -> nx.Graph:
         """Themes as nodes; edges from their codes' co-occurrence and the analyst's links."""
+        from qualcode.themes import builder
         return builder.theme_network(self.codings(), self.theme_codes(), self.theme_links(),
                                      level=level)

@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from qualcode.coding import apply, assist
+from qualcode.coding import apply
 from qualcode.coding.codebook import project_codebook
-from qualcode.coding.suggest import CodeSuggester
-from qualcode.coding.suggest_eval import evaluate
 from qualcode.errors import CodingError
 from qualcode.store import audit
 from qualcode.store.models import Document
+
+if TYPE_CHECKING:  # scikit-learn loads when suggestions are first asked for
+    from qualcode.coding.suggest import CodeSuggester
 
 
 class SuggestMixin:
@@ -34,6 +35,7 @@ class SuggestMixin:
 
         With ``wait=False`` (the workspace) a stale model keeps answering while a new one
         trains in the background."""
+        from qualcode.coding import assist
         return assist.SuggestionService.for_engine(self.engine).model(wait=wait)
 
     def suggestions(self, segment_ids: int | Sequence[int], k: int = 3,
@@ -41,6 +43,7 @@ class SuggestMixin:
         """Suggested codes per segment, best first: segment_id, rank, code_id, name, score
         (0-1), reasons, stage. Codes already on a segment and rejected ones are left out;
         the suggester abstains below its threshold."""
+        from qualcode.coding import assist
         ids = [segment_ids] if isinstance(segment_ids, int) else [int(i) for i in segment_ids]
         model, _fresh = self.suggester(wait=wait)
         with self.session() as s:
@@ -50,6 +53,7 @@ class SuggestMixin:
                           score: float | None = None, coder: str | None = None) -> list[int]:
         """Accept a suggestion: a coding with source 'suggestion' (mark: the one given, else
         the suggested one), remembered for the next training."""
+        from qualcode.coding import assist
         who = coder or self.coder
         if valence is None:
             valence = self.suggest_valence([segment_id])["valence"].iloc[0]
@@ -63,12 +67,14 @@ class SuggestMixin:
                           coder: str | None = None) -> None:
         """Reject a suggestion: it is not made again for this segment, and it teaches the
         next training that this code does not fit here."""
+        from qualcode.coding import assist
         with self.session() as s:
             assist.record_feedback(s, segment_id, code_id, coder or self.coder, "rejected",
                                    score)
 
     def suggest_valence(self, segment_ids: Sequence[int]) -> pd.DataFrame:
         """A suggested mark per segment: segment_id, valence (+, -, 0), probability."""
+        from qualcode.coding import assist
         model, _fresh = self.suggester(wait=False)
         with self.session() as s:
             texts = assist.segment_texts(s, [int(i) for i in segment_ids])
@@ -82,6 +88,7 @@ class SuggestMixin:
         """Uncoded respondent segments ordered so that coding them improves suggestions
         fastest (uncertain and unlike each other); document order until the suggester has
         learned something (with ``wait=False``, also while it is still training)."""
+        from qualcode.coding import assist
         model, _fresh = self.suggester(wait=wait)
         with self.session() as s:
             ids, texts = assist.uncoded_respondent_segments(s)
@@ -97,6 +104,7 @@ class SuggestMixin:
     def similar_segments(self, coding_id: int, n: int = 10) -> pd.DataFrame:
         """'Code more like this': the uncoded respondent segments most like a coded extract,
         with their similarity (0-1)."""
+        from qualcode.coding import assist
         with self.session() as s:
             coding = apply.get_coding(s, coding_id)
             doc = s.get(Document, coding.document_id)
@@ -115,6 +123,8 @@ class SuggestMixin:
     def suggestion_accuracy(self, folds: int = 5, seed: int = 0) -> dict[str, Any]:
         """Cross-validated accuracy of suggestions on this project's own coding (the same
         figures as ``qualcode suggest-eval``): top-1, top-3, macro F1, valence accuracy."""
+        from qualcode.coding import assist
+        from qualcode.coding.suggest_eval import evaluate
         with self.session() as s:
             data = assist.training_data(s)
             book = project_codebook(s)

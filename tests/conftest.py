@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,18 @@ def demo(demo_dir: Path) -> qualcode.Project:
     """The demo study project, shared: tests must not change it (copy it to change it)."""
     with qualcode.open_project(demo_dir / "demo.qualcode") as p:
         yield p
+
+
+@pytest.fixture
+def demo_copy(demo_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the demo project file that a test may change; settings kept in tmp_path."""
+    monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
+    target = tmp_path / "demo.qualcode"
+    with qualcode.open_project(demo_dir / "demo.qualcode") as source, \
+            source.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(demo_dir / "demo.qualcode", target)
+    return target
 
 
 def count_rows(project: qualcode.Project) -> dict[str, int]:

@@ -12,7 +12,7 @@ def test_library_never_imports_streamlit() -> None:
     offenders = [
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
-        if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.M)
+        if re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(), re.MULTILINE)
     ]
     assert offenders == []
 
@@ -22,7 +22,7 @@ def test_library_never_prints() -> None:
     offenders = [
         str(p.relative_to(PACKAGE))
         for p in PACKAGE.rglob("*.py")
-        if p.name not in allowed and re.search(r"^\s*print\(", p.read_text(), re.M)
+        if p.name not in allowed and re.search(r"^\s*print\(", p.read_text(), re.MULTILINE)
     ]
     assert offenders == []
 

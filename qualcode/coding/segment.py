@@ -15,12 +15,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, ORTH
-from spacy.language import Language
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:  # spaCy is imported when text is first segmented, not at start-up
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 from qualcode.ingest.document import Block, ParsedDocument
 
@@ -47,6 +48,8 @@ class SegmentSpec:
 @lru_cache(maxsize=1)
 def sentence_pipeline() -> Language:
     """The shared blank English pipeline with a sentencizer (built once per process)."""
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.max_length = 50_000_000
@@ -68,6 +71,8 @@ def sentence_starts(doc: Doc) -> list[int]:
     ``!``. Gives the same boundaries as ``nlp.add_pipe("sentencizer")`` (a test checks it
     on the demo study) without building a Python object per token.
     """
+    from spacy.attrs import IDX, IS_PUNCT, ORTH
+
     if len(doc) == 0:
         return []
     arr = doc.to_array([ORTH, IS_PUNCT, IDX])
@@ -82,6 +87,8 @@ def sentence_starts(doc: Doc) -> list[int]:
 @lru_cache(maxsize=1)
 def lemma_pipeline() -> Language:
     """Blank English with the lookup lemmatizer from spacy-lookups-data (no download)."""
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()

@@ -30,7 +30,6 @@ import io
 import os
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -40,32 +39,12 @@ from qualcode.coding.codebook import Codebook
 from qualcode.coding.lemmas import check_texts
 from qualcode.coding.suggest import CodeSuggester
 from qualcode.coding.valence import lexicon_valence, normalise_mark
-from qualcode.errors import CodebookError, CodingError
+from qualcode.errors import CodebookError, CodingError, IngestError
+from qualcode.ingest.text import read_text
 
 REQUIRED = ("text", "codes")
 OPTIONAL = ("valence", "respondent", "group", "source")
 TOP_K = 3
-
-
-def _read(source: str | os.PathLike[str] | IO[Any]) -> tuple[str, str]:
-    if hasattr(source, "read"):
-        data = source.read()  # type: ignore[union-attr]
-        name = Path(str(getattr(source, "name", "coded extracts"))).name
-    else:
-        path = Path(source)  # type: ignore[arg-type]
-        name = path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CodingError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    if isinstance(data, str):
-        return data, name
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), name
-        except UnicodeDecodeError:
-            continue
-    raise CodingError(f"{name}: the file is not text in UTF-8; save it as CSV UTF-8.")
 
 
 def load_coded_csv(path: str | os.PathLike[str] | IO[Any], codebook: Codebook
@@ -77,7 +56,10 @@ def load_coded_csv(path: str | os.PathLike[str] | IO[Any], codebook: Codebook
     text or code cell, or a bad valence, and :class:`CodebookError` for a code id that
     is not a codable code of ``codebook``, each naming the row (the header is row 1).
     """
-    text, name = _read(path)
+    try:
+        text, name = read_text(path, "coded extracts")
+    except IngestError as exc:
+        raise CodingError(str(exc)) from exc
     if not text.strip():
         raise CodingError(f"{name} is empty: it needs a header row text,codes,valence,...")
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -13,13 +13,13 @@ import io
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcode.errors import RespondentError
+from qualcode.errors import IngestError, RespondentError
+from qualcode.ingest.text import read_text
 from qualcode.store.models import Respondent
 
 GROUPS = ("head_teacher", "teacher", "officer", "parent", "child")
@@ -49,35 +49,16 @@ class RespondentRecord:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
-def _read_text(source: str | os.PathLike[str] | IO[Any]) -> tuple[str, str]:
-    if hasattr(source, "read"):
-        data = source.read()
-        name = os.path.basename(getattr(source, "name", "respondents.csv"))
-    else:
-        path = Path(source)
-        name = path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise RespondentError(f"{path}: cannot be read ({exc.strerror}).") from exc
-    if isinstance(data, str):
-        return data, name
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), name
-        except UnicodeDecodeError:
-            continue
-    raise RespondentError(f"{name}: the file is not text in UTF-8: save it as CSV UTF-8.")
-
-
 def parse_respondents_csv(source: str | os.PathLike[str] | IO[Any]) -> list[RespondentRecord]:
     """Read and validate respondents.csv (a path or a file-like object).
 
     Raises RespondentError naming the row (the header is row 1) and the fix.
     """
-    text, name = _read_text(source)
-    if not text.strip():
-        raise RespondentError(f"{name} is empty: it needs a header row id,label,group,...")
+    try:
+        text, name = read_text(source, "respondents.csv")
+    except IngestError as exc:
+        raise RespondentError(f"{exc} A respondents file needs a header row "
+                              "id,label,group,... and one row per respondent.") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]

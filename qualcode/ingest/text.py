@@ -10,7 +10,9 @@ changed, so character offsets computed on the result are exact.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+from typing import IO, Any
 
 from qualcode.errors import IngestError
 
@@ -143,3 +145,20 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def read_text(source: str | os.PathLike[str] | IO[Any], default_name: str) -> tuple[str, str]:
+    """The decoded text and file name of a small text file (a CSV): a path, or a file
+    object opened in binary or text mode. Raises IngestError as :func:`decode_text` does."""
+    from qualcode.ingest.source import read_source, source_name
+
+    if hasattr(source, "read") and not isinstance(source, (str, os.PathLike)):
+        name = os.path.basename(str(getattr(source, "name", "") or default_name))
+        data = source.read()
+        if isinstance(data, str):
+            if not data.strip():
+                raise empty_error(name)
+            return normalise_newlines(data.lstrip("\ufeff")), name
+        return decode_text(data, name), name
+    name = source_name(source)
+    return decode_text(read_source(source).data, name), name

@@ -6,8 +6,7 @@ import pytest
 
 import qualcode
 from qualcode.errors import CodingError
-from tests.conftest import seg
-from tests.conftest import count_rows
+from tests.conftest import count_rows, seg
 
 
 def test_a_range_of_consecutive_segments_becomes_one_coded_extract(

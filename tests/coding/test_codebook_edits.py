@@ -6,8 +6,7 @@ import pytest
 
 import qualcode
 from qualcode.errors import CodebookError
-from tests.conftest import seg
-from tests.conftest import count_rows
+from tests.conftest import count_rows, seg
 
 
 def test_add_an_emergent_code_with_its_reason(coding_project: qualcode.Project) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,23 +11,14 @@ from qualcode.demo import apply_coded_extracts, coded_extracts_path
 from qualcode.errors import CodingError
 
 
-@pytest.fixture
-def demo_file(demo_dir: Path, tmp_path: Path) -> Path:
-    with qualcode.open_project(demo_dir / "demo.qualcode") as source:
-        with source.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy(demo_dir / "demo.qualcode", tmp_path / "demo.qualcode")
-    return tmp_path / "demo.qualcode"
-
-
 def _segment(project: qualcode.Project, words: str) -> int:
     segs = project.segments()
     hit = segs[segs.text.str.contains(words, regex=False) & ~segs.is_interviewer]
     return int(hit.id.iloc[0])
 
 
-def test_codebook_stage_before_any_coding_explains_itself(demo_file: Path) -> None:
-    with qualcode.open_project(demo_file) as project:
+def test_codebook_stage_before_any_coding_explains_itself(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy) as project:
         sid = _segment(project, "CAF")
         frame = project.suggestions([sid])
         assert not frame.empty and set(frame.stage) == {"codebook"}
@@ -37,8 +27,8 @@ def test_codebook_stage_before_any_coding_explains_itself(demo_file: Path) -> No
         assert any("keyword" in r for r in reasons)
 
 
-def test_learning_feedback_and_next_to_code(demo_file: Path) -> None:
-    with qualcode.open_project(demo_file, coder="tester") as project:
+def test_learning_feedback_and_next_to_code(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy, coder="tester") as project:
         apply_coded_extracts(project, coded_extracts_path())
         queue = project.next_to_code(5)
         assert len(queue) == 5 and not set(queue.id) & set(project.segments().query(
@@ -61,8 +51,8 @@ def test_learning_feedback_and_next_to_code(demo_file: Path) -> None:
         assert len(similar) == 3 and similar.similarity.between(0, 1).all()
 
 
-def test_accuracy_figures_for_the_project(demo_file: Path) -> None:
-    with qualcode.open_project(demo_file) as project:
+def test_accuracy_figures_for_the_project(demo_copy: Path) -> None:
+    with qualcode.open_project(demo_copy) as project:
         with pytest.raises(CodingError, match="code at least"):
             project.suggestion_accuracy()
         apply_coded_extracts(project, coded_extracts_path())

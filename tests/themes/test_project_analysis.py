@@ -9,7 +9,6 @@ from qualcode.errors import QualcodeError
 from tests.conftest import seg
 
 
-
 @pytest.fixture
 def coded(coding_project: qualcode.Project) -> qualcode.Project:
     p = coding_project
