@@ -36,41 +36,60 @@ def codings_frame(session: Session, code_ids: Iterable[str] | None = None,
                   document_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """All codings (or those of some codes / documents) with text, reference and respondent.
 
-    Columns: CODING_COLUMNS, then one column per respondent attribute.
+    Columns: CODING_COLUMNS, then one column per respondent attribute. Built column-wise
+    from plain rows (no ORM objects), so 10,000 extracts come back in a fraction of a second.
     """
-    stmt = (
-        select(Coding, Document.kind, Document.respondent_id, Respondent.label,
-               Respondent.group, Respondent.trial, Respondent.attributes, Code.rq)
-        .join(Document, Coding.document_id == Document.id)
-        .outerjoin(Respondent, Document.respondent_id == Respondent.id)
-        .join(Code, Coding.code_id == Code.id)
-        .order_by(Coding.document_id, Coding.start, Coding.id)
-    )
+    stmt = select(Coding.id, Coding.document_id, Coding.start, Coding.end, Coding.code_id,
+                  Coding.coder, Coding.valence, Coding.flags, Coding.dimension, Coding.memo,
+                  Coding.source, Coding.locator, Coding.created_at
+                  ).order_by(Coding.document_id, Coding.start, Coding.id)
     if code_ids is not None:
         stmt = stmt.where(Coding.code_id.in_(list(code_ids)))
     if document_ids is not None:
-        stmt = stmt.where(Coding.document_id.in_(list(document_ids)))
+        stmt = stmt.where(Coding.document_id.in_([int(d) for d in document_ids]))
     rows = session.execute(stmt).all()
-    doc_ids = sorted({r[0].document_id for r in rows})
-    texts = dict(session.execute(select(Document.id, Document.text)
-                                 .where(Document.id.in_(doc_ids))).all()) if rows else {}
-    attr_names = sorted({k for a in session.scalars(select(Respondent.attributes))
-                         for k in (a or {})})
-    records: list[dict[str, Any]] = []
-    for c, kind, rid, label, group, trial, attributes, rq in rows:
-        record = {
-            "id": c.id, "document_id": c.document_id, "start": c.start, "end": c.end,
-            "code_id": c.code_id, "coder": c.coder, "valence": c.valence,
-            "flags": list(c.flags or []), "dimension": c.dimension, "memo": c.memo,
-            "source": c.source, "text": texts[c.document_id][c.start:c.end],
-            "locator": c.locator, "respondent": rid, "label": label, "group": group,
-            "created_at": c.created_at, "document_kind": kind, "trial": bool(trial),
-            "rq": rq,
-        }
+    respondents = {r.id: r for r in session.execute(
+        select(Respondent.id, Respondent.label, Respondent.group, Respondent.trial,
+               Respondent.attributes))}
+    attr_names = sorted({k for r in respondents.values() for k in (r.attributes or {})})
+    columns = CODING_COLUMNS + attr_names
+    if not rows:
+        frame = pd.DataFrame(columns=columns)
+        frame["respondent"] = frame["respondent"].astype("Int64")
+        return frame
+    doc_ids = sorted({r.document_id for r in rows})
+    docs = {d.id: d for d in session.execute(
+        select(Document.id, Document.kind, Document.respondent_id, Document.text)
+        .where(Document.id.in_(doc_ids)))}
+    rq_of = dict(session.execute(select(Code.id, Code.rq)).all())
+    data: dict[str, list[Any]] = {c: [] for c in columns}
+    for r in rows:
+        doc = docs[r.document_id]
+        person = respondents.get(doc.respondent_id) if doc.respondent_id is not None else None
+        attributes = (person.attributes or {}) if person is not None else {}
+        data["id"].append(r.id)
+        data["document_id"].append(r.document_id)
+        data["start"].append(r.start)
+        data["end"].append(r.end)
+        data["code_id"].append(r.code_id)
+        data["coder"].append(r.coder)
+        data["valence"].append(r.valence)
+        data["flags"].append(list(r.flags or []))
+        data["dimension"].append(r.dimension)
+        data["memo"].append(r.memo)
+        data["source"].append(r.source)
+        data["text"].append(doc.text[r.start:r.end])
+        data["locator"].append(r.locator)
+        data["respondent"].append(doc.respondent_id)
+        data["label"].append(person.label if person is not None else None)
+        data["group"].append(person.group if person is not None else None)
+        data["created_at"].append(r.created_at)
+        data["document_kind"].append(doc.kind)
+        data["trial"].append(bool(person.trial) if person is not None else False)
+        data["rq"].append(rq_of.get(r.code_id))
         for name in attr_names:
-            record[name] = (attributes or {}).get(name)
-        records.append(record)
-    frame = pd.DataFrame(records, columns=CODING_COLUMNS + attr_names)
+            data[name].append(attributes.get(name))
+    frame = pd.DataFrame(data, columns=columns)
     frame["respondent"] = frame["respondent"].astype("Int64")
     return frame
 
@@ -194,18 +213,44 @@ def descendants(session: Session, code_id: str) -> list[str]:
     return out
 
 
+def column_arrays(session: Session, stmt: Any, n_columns: int) -> list[np.ndarray]:
+    """The integer (or boolean) columns of a Core query as int64 numpy arrays.
+
+    Hundreds of thousands of rows come straight from the database driver's cursor (the
+    statement compiled with bound parameters for the project's dialect), with no row
+    objects in between: what makes coverage of 500,000 segments take well under a second.
+    """
+    connection = session.connection()
+    compiled = stmt.compile(dialect=connection.dialect,
+                            compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    bound = ([params[key] for key in compiled.positiontup] if compiled.positiontup
+             else params)
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(str(compiled), bound)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return [np.array([], dtype=np.int64) for _ in range(n_columns)]
+    matrix = np.array(rows, dtype=np.int64)
+    return [matrix[:, i] for i in range(n_columns)]
+
+
 def segment_keys(session: Session, document_ids: Sequence[int]) -> pd.DataFrame:
     """Segments of some documents sorted by (document, start), with search keys."""
-    rows = session.execute(
-        select(Segment.id, Segment.document_id, Segment.start, Segment.end,
-               Segment.is_interviewer)
-        .where(Segment.document_id.in_([int(d) for d in document_ids]))
-        .order_by(Segment.document_id, Segment.start)).all()
-    frame = pd.DataFrame(rows, columns=["id", "document_id", "start", "end", "is_interviewer"])
-    base = frame["document_id"].to_numpy(np.int64) * _KEY
-    frame["key_start"] = base + frame["start"].to_numpy(np.int64)
-    frame["key_end"] = base + frame["end"].to_numpy(np.int64)
-    return frame
+    ids = [int(d) for d in document_ids]
+    table = Segment.__table__
+    stmt = (select(table.c.id, table.c.document_id, table.c.start_offset, table.c.end_offset,
+                   table.c.is_interviewer)
+            .where(table.c.document_id.in_(ids))
+            .order_by(table.c.document_id, table.c.ordinal))
+    seg_id, doc, start, end, interviewer = column_arrays(session, stmt, 5)
+    base = doc * _KEY
+    return pd.DataFrame({"id": seg_id, "document_id": doc, "start": start, "end": end,
+                         "is_interviewer": interviewer.astype(bool),
+                         "key_start": base + start, "key_end": base + end})
 
 
 def overlapping_segments(segments: pd.DataFrame, document_id: np.ndarray, start: np.ndarray,
@@ -339,11 +384,12 @@ def extracts(session: Session, query: str | Sequence[str] | None = None, *,
 # --- coverage -----------------------------------------------------------------------------
 
 def _coded_mask(session: Session, segments: pd.DataFrame) -> np.ndarray:
-    rows = session.execute(select(Coding.document_id, Coding.start, Coding.end)).all()
+    table = Coding.__table__
+    doc, start, end = column_arrays(
+        session, select(table.c.document_id, table.c.start_offset, table.c.end_offset), 3)
     coded = np.zeros(len(segments), dtype=bool)
-    if rows and len(segments):
-        spans = np.array(rows, dtype=np.int64)
-        _span, seg = overlapping_segments(segments, spans[:, 0], spans[:, 1], spans[:, 2])
+    if len(doc) and len(segments):
+        _span, seg = overlapping_segments(segments, doc, start, end)
         coded[seg] = True
     return coded
 

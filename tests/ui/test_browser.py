@@ -65,8 +65,15 @@ def test_workspace_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("QUALCODE_CONFIG_DIR", str(tmp_path / "config"))
     build_demo(tmp_path).close()  # the coded demo study, as ./workspace.sh opens it
     project_file = tmp_path / "demo.qualcode"
+    long_file = tmp_path / "HT4_long_interview.txt"
+    answer = ("The cluster meets every half term and the family worker comes when she can. "
+              "Funding stops in March, so we never plan beyond the year. ")
+    long_file.write_text("".join(f"Interviewer: Question {i % 13 + 1}. And then?\n"
+                                 f"Respondent: {answer * 12}\n" for i in range(1000)),
+                         encoding="utf-8")
     with qualcode.open_project(project_file) as project:
         before = len(project.codings())
+        project.import_file(long_file)  # about 300,000 words
     ARTIFACTS.mkdir(exist_ok=True)
     outside: list[str] = []
     timings: dict[str, float] = {}
@@ -104,6 +111,16 @@ def test_workspace_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         timings["apply_code_s"] = time.perf_counter() - start
         _wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "code_applied.png"), full_page=True)
+
+        # Open the 300,000-word transcript.
+        page.locator("[data-testid='stSelectbox']").first.click()
+        page.keyboard.type("HT4_long")
+        start = time.perf_counter()
+        page.keyboard.press("Enter")
+        page.get_by_text("Page (of").first.wait_for(timeout=30000)
+        _wait_idle(page)
+        timings["open_long_transcript_s"] = time.perf_counter() - start
+        page.screenshot(path=str(ARTIFACTS / "code_long_transcript.png"), full_page=True)
 
         # Accept a suggestion for a segment from the suggested queue.
         page.get_by_text("Next to code").first.click()
