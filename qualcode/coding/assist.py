@@ -10,6 +10,7 @@ rejected suggestion is never made again for that segment.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,9 @@ from qualcode.store.models import (
 )
 
 SUGGESTION_COLUMNS = ["segment_id", "rank", "code_id", "name", "score", "reasons", "stage"]
+RETRAIN_INTERVAL_S = 20.0
+"""In the background, retrain at most this often: a coder applying codes one after
+another keeps the last model (a few codings behind) instead of competing with training."""
 
 
 @dataclass
@@ -113,7 +117,8 @@ def fit_suggester(session: Session) -> CodeSuggester:
 
 class SuggestionService:
     """One per project database: the newest fitted suggester, retrained in a background
-    thread when the project changes, so the workspace never waits for training."""
+    thread when the project changes (at most every RETRAIN_INTERVAL_S), so the workspace
+    never waits for training."""
 
     _instances: dict[str, SuggestionService] = {}
     _instances_lock = threading.Lock()
@@ -124,6 +129,7 @@ class SuggestionService:
         self._model: CodeSuggester | None = None
         self._version: tuple[int, int] | None = None
         self._training: threading.Thread | None = None
+        self._last_start = -RETRAIN_INTERVAL_S
 
     @classmethod
     def for_engine(cls, engine: Engine) -> SuggestionService:
@@ -159,7 +165,10 @@ class SuggestionService:
                     assert self._model is not None
                     return self._model, True
             with self._lock:
-                if self._training is None or not self._training.is_alive():
+                idle = self._training is None or not self._training.is_alive()
+                due = time.monotonic() - self._last_start >= RETRAIN_INTERVAL_S
+                if idle and (due or current is None):
+                    self._last_start = time.monotonic()
                     self._training = threading.Thread(target=self._train, args=(version,),
                                                       daemon=True)
                     self._training.start()
