@@ -195,14 +195,14 @@ ANALYSES = ("cooccurrence", "graph", "breakdown", "valence", "chisquare", "matri
             "triangulation")
 
 
+def _given(args: argparse.Namespace, names: dict[str, str]) -> dict[str, Any]:
+    """Library keyword arguments from the options the user gave (option -> keyword)."""
+    return {keyword: getattr(args, option) for option, keyword in names.items()
+            if getattr(args, option)}
+
+
 def _analysis_filters(args: argparse.Namespace) -> dict[str, Any]:
-    filters: dict[str, Any] = {}
-    if args.group:
-        filters["group"] = args.group
-    if args.filter_valence:
-        filters["valence"] = args.filter_valence
-    if args.coder:
-        filters["coder"] = args.coder
+    filters = _given(args, {"group": "group", "filter_valence": "valence", "coder": "coder"})
     if args.no_trial:
         filters["include_trial"] = False
     return filters
@@ -264,19 +264,9 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _search_filters(args: argparse.Namespace) -> dict[str, Any]:
-    filters: dict[str, Any] = {}
-    for key in ("groups", "kinds", "respondents", "speakers"):
-        if getattr(args, key):
-            filters[key] = getattr(args, key)
-    if args.include_interviewer:
-        filters["include_interviewer"] = True
-    if args.in_code:
-        filters["in_code"] = args.in_code
-    if args.not_in_code:
-        filters["not_in_code"] = args.not_in_code
-    if args.case_sensitive:
-        filters["case_sensitive"] = True
-    return filters
+    return _given(args, {name: name for name in (
+        "groups", "kinds", "respondents", "speakers", "include_interviewer", "in_code",
+        "not_in_code", "case_sensitive")})
 
 
 def cmd_search(args: argparse.Namespace) -> int:
