@@ -98,9 +98,10 @@ def _style(frame: pd.DataFrame) -> pd.DataFrame:
     return styles
 
 
-with st.expander("Read this page as text"):
+if st.toggle("Read this page as text", key="read_as_text",
+             help="The segments of this page as running text, with their references."):
     for row in segments.itertuples():
-        who = f"**{md(row.speaker)}** " if row.speaker else ""
+        who = f"**{md(row.speaker)}** " if text(row.speaker) else ""
         st.markdown(f"{md(row.locator)} · {who}{md(row.text)}")
 
 left, right = st.columns([5, 2])

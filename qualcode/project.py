@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,9 +35,13 @@ from qualcode.project_search import SearchMixin
 from qualcode.project_suggest import SuggestMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
+from qualcode.store.models import AuditEntry
 from qualcode.store.migrate import upgrade
 
 DEFAULT_CODER = "analyst"
+_CODINGS_CACHE: dict[str, tuple[tuple[str, int], pd.DataFrame]] = {}
+"""The last codings frame per database, reused while the audit log has not moved (every
+change to codings, codes or respondents writes to it): analysis pages ask for it often."""
 
 
 class Project(AnalysisMixin, SearchMixin, SuggestMixin):
@@ -87,7 +91,9 @@ class Project(AnalysisMixin, SearchMixin, SuggestMixin):
         """
         records = parse_respondents_csv(source)
         with self.session() as s:
-            return upsert_respondents(s, records)
+            counts = upsert_respondents(s, records)
+            audit.record(s, self.coder, "import", "respondents", len(records), after=counts)
+            return counts
 
     def import_file(self, source: Source, respondent: str | int | None = None,
                     kind: str | None = None, *, name: str | None = None) -> ImportedFile:
@@ -100,8 +106,12 @@ class Project(AnalysisMixin, SearchMixin, SuggestMixin):
                      progress: Progress | None = None) -> list[ImportedFile]:
         """Import several files as one batch: all of them, or none if any fails."""
         with self.session() as s:
-            return import_sources(s, sources, respondent=respondent, kind=kind,
-                                  max_bytes=self.max_import_bytes, progress=progress)
+            results = import_sources(s, sources, respondent=respondent, kind=kind,
+                                     max_bytes=self.max_import_bytes, progress=progress)
+            audit.record(s, self.coder, "import", "documents", len(results),
+                         after={"files": [r.source for r in results],
+                                "document_ids": [i for r in results for i in r.document_ids]})
+            return results
 
     def respondents(self) -> pd.DataFrame:
         """Respondents: id, label, group, trial, members, attributes, then one column per attribute."""
@@ -252,7 +262,13 @@ class Project(AnalysisMixin, SearchMixin, SuggestMixin):
         dimension, memo, source, text, locator, respondent, label, group, created_at,
         document_kind, trial, rq, then one column per respondent attribute."""
         with self.session() as s:
-            return query.codings_frame(s)
+            version = (self.url, s.scalar(select(func.max(AuditEntry.id))) or 0)
+            cached = _CODINGS_CACHE.get(self.url)
+            if cached is not None and cached[0] == version:
+                return cached[1].copy()
+            frame = query.codings_frame(s)
+        _CODINGS_CACHE[self.url] = (version, frame)
+        return frame.copy()
 
     def extracts(self, query_: str | Sequence[str] | None = None, *,
                  include_descendants: bool = True, groups: Sequence[str] | None = None,

@@ -57,41 +57,32 @@ def codings_frame(session: Session, code_ids: Iterable[str] | None = None,
         frame = pd.DataFrame(columns=columns)
         frame["respondent"] = frame["respondent"].astype("Int64")
         return frame
-    doc_ids = sorted({r.document_id for r in rows})
-    docs = {d.id: d for d in session.execute(
-        select(Document.id, Document.kind, Document.respondent_id, Document.text)
-        .where(Document.id.in_(doc_ids)))}
-    rq_of = dict(session.execute(select(Code.id, Code.rq)).all())
-    data: dict[str, list[Any]] = {c: [] for c in columns}
-    for r in rows:
-        doc = docs[r.document_id]
-        person = respondents.get(doc.respondent_id) if doc.respondent_id is not None else None
-        attributes = (person.attributes or {}) if person is not None else {}
-        data["id"].append(r.id)
-        data["document_id"].append(r.document_id)
-        data["start"].append(r.start)
-        data["end"].append(r.end)
-        data["code_id"].append(r.code_id)
-        data["coder"].append(r.coder)
-        data["valence"].append(r.valence)
-        data["flags"].append(list(r.flags or []))
-        data["dimension"].append(r.dimension)
-        data["memo"].append(r.memo)
-        data["source"].append(r.source)
-        data["text"].append(doc.text[r.start:r.end])
-        data["locator"].append(r.locator)
-        data["respondent"].append(doc.respondent_id)
-        data["label"].append(person.label if person is not None else None)
-        data["group"].append(person.group if person is not None else None)
-        data["created_at"].append(r.created_at)
-        data["document_kind"].append(doc.kind)
-        data["trial"].append(bool(person.trial) if person is not None else False)
-        data["rq"].append(rq_of.get(r.code_id))
-        for name in attr_names:
-            data[name].append(attributes.get(name))
-    frame = pd.DataFrame(data, columns=columns)
+    frame = pd.DataFrame(rows, columns=["id", "document_id", "start", "end", "code_id",
+                                        "coder", "valence", "flags", "dimension", "memo",
+                                        "source", "locator", "created_at"])
+    doc_ids = sorted(set(frame["document_id"].tolist()))
+    docs = pd.DataFrame(session.execute(
+        select(Document.id, Document.kind, Document.respondent_id)
+        .where(Document.id.in_(doc_ids))).all(),
+        columns=["document_id", "document_kind", "respondent"])
+    texts = dict(session.execute(select(Document.id, Document.text)
+                                 .where(Document.id.in_(doc_ids))).all())
+    people = pd.DataFrame(
+        [{"respondent": r.id, "label": r.label, "group": r.group, "trial": bool(r.trial),
+          **{name: (r.attributes or {}).get(name) for name in attr_names}}
+         for r in respondents.values()],
+        columns=["respondent", "label", "group", "trial", *attr_names])
+    frame = frame.merge(docs, on="document_id", how="left")
     frame["respondent"] = frame["respondent"].astype("Int64")
-    return frame
+    people["respondent"] = people["respondent"].astype("Int64")
+    frame = frame.merge(people, on="respondent", how="left")
+    frame["trial"] = frame["trial"].fillna(False).astype(bool)
+    frame["text"] = [texts[d][a:b] for d, a, b in
+                     zip(frame["document_id"], frame["start"], frame["end"])]
+    frame["flags"] = [list(f or []) for f in frame["flags"]]
+    rq_of = dict(session.execute(select(Code.id, Code.rq)).all())
+    frame["rq"] = frame["code_id"].map(rq_of)
+    return frame[columns]
 
 
 # --- boolean code queries ----------------------------------------------------------------

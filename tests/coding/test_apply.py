@@ -121,3 +121,19 @@ def test_audit_log_records_who_what_before_and_after(coding_project: qualcode.Pr
     assert (last.coder, last.action, last.entity, last.entity_id) == (
         "tester", "update", "coding", str(cid))
     assert last.before["valence"] == "0" and last.after["valence"] == "-"
+
+
+def test_codings_reflect_every_change_including_respondent_attributes(
+        coding_project: qualcode.Project, tmp_path) -> None:
+    coding_project.code(seg(coding_project, "Funding, mostly."), "finance")
+    first = coding_project.codings()
+    assert first.setting_type.iloc[0] == "rural primary"
+    first.loc[0, "code_id"] = "changed by the caller"  # a caller's change does not leak
+    assert coding_project.codings().code_id.iloc[0] == "finance"
+    csv = tmp_path / "again.csv"
+    csv.write_text("id,label,group,setting_type\n1,HT1,head_teacher,infant school\n",
+                   encoding="utf-8")
+    coding_project.import_respondents(csv)
+    assert coding_project.codings().setting_type.iloc[0] == "infant school"
+    coding_project.code(seg(coding_project, "We never see the budget."), "finance")
+    assert len(coding_project.codings()) == 2

@@ -30,6 +30,7 @@ def test_a_hostile_transcript_shows_as_text_on_the_pages(demo_copy: Path, tmp_pa
         project.code(answer, "finance")
     at = app_test("app_pages/code.py", demo_copy)
     at.session_state["code_document"] = doc_id
+    at.session_state["read_as_text"] = True
     at.run()
     assert not at.exception
     rendered = " ".join(m.value for m in at.markdown)
