@@ -10,5 +10,5 @@
 from qualcode.errors import QualcodeError
 from qualcode.project import Project, open_project
 
-__all__ = ["open_project", "Project", "QualcodeError"]
+__all__ = ["Project", "QualcodeError", "open_project"]
 __version__ = "0.1.0"

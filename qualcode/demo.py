@@ -9,10 +9,9 @@ from pathlib import Path
 
 from qualcode.coding import apply, query
 from qualcode.errors import QualcodeError
-from qualcode.store import audit
-
 from qualcode.ingest.importer import Progress
 from qualcode.project import Project, open_project
+from qualcode.store import audit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_FILES = (".txt", ".md", ".docx", ".vtt", ".srt")

@@ -36,11 +36,11 @@ class ProjectError(QualcodeError):
 
 
 __all__ = [
-    "QualcodeError",
-    "IngestError",
-    "DuplicateImportError",
-    "RespondentError",
     "CodebookError",
     "CodingError",
+    "DuplicateImportError",
+    "IngestError",
     "ProjectError",
+    "QualcodeError",
+    "RespondentError",
 ]

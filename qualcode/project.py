@@ -35,8 +35,8 @@ from qualcode.project_search import SearchMixin
 from qualcode.project_suggest import SuggestMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
-from qualcode.store.models import AuditEntry
 from qualcode.store.migrate import upgrade
+from qualcode.store.models import AuditEntry
 
 DEFAULT_CODER = "analyst"
 _CODINGS_CACHE: dict[str, tuple[tuple[str, int], pd.DataFrame]] = {}

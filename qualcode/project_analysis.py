@@ -71,7 +71,8 @@ class AnalysisMixin:
                    **filters: Any) -> ChiSquareResult:
         """Chi-square test of independence of codes and groups, with residuals."""
         from qualcode.themes import groups
-        return groups.chi_square(self.codings(), by=by, codes=codes, **filters)
+        return groups.chi_square(self.codings(), by=by, codes=list(codes) if codes else None,
+                                 **filters)
 
     def overview_matrix(self, codes: Sequence[str], **filters: Any) -> pd.DataFrame:
         """Respondents x issue codes x (+, -, 0) counts, with totals."""

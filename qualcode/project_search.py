@@ -67,7 +67,7 @@ class SearchMixin:
                                           select=select, segment_ids=segment_ids,
                                           batch=audit.new_batch())
 
-    def save_search(self, name: str, query: str | Sequence[str], mode: str = "lemma",
+    def save_search(self, name: str, query: str, mode: str = "lemma",
                     overwrite: bool = False, **filters: Any) -> int:
         """Save a named search to run again later (e.g. after new interviews)."""
         from qualcode.search import saved

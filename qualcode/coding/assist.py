@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -120,7 +120,7 @@ class SuggestionService:
     thread when the project changes (at most every RETRAIN_INTERVAL_S), so the workspace
     never waits for training."""
 
-    _instances: dict[str, SuggestionService] = {}
+    _instances: ClassVar[dict[str, SuggestionService]] = {}
     _instances_lock = threading.Lock()
 
     def __init__(self, engine: Engine) -> None:

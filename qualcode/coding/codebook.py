@@ -162,6 +162,11 @@ EDITABLE = ("name", "description", "include", "exclude", "example", "keywords", 
             "rq", "origin_note")
 
 
+def _rows(result: Any) -> int:
+    """Rows an UPDATE changed (``CursorResult.rowcount``)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def get_code(session: Session, code_id: str) -> Code:
     """The code with this id, or a clear error."""
     code = session.get(Code, code_id)
@@ -303,11 +308,11 @@ def merge_codes(session: Session, source_id: str, into_id: str, coder: str,
     duplicate_ids = [old for old, _keep in pairs]
     if duplicate_ids:
         session.execute(delete(Coding).where(Coding.id.in_(duplicate_ids)))
-    moved = session.execute(update(Coding).where(Coding.code_id == source_id)
-                            .values(code_id=into_id)).rowcount
+    moved = _rows(session.execute(update(Coding).where(Coding.code_id == source_id)
+                            .values(code_id=into_id)))
     session.execute(update(Issue).where(Issue.code_id == source_id).values(code_id=into_id))
-    children = session.execute(update(Code).where(Code.parent_id == source_id)
-                               .values(parent_id=into_id)).rowcount
+    children = _rows(session.execute(update(Code).where(Code.parent_id == source_id)
+                                    .values(parent_id=into_id)))
     session.execute(update(SuggestionFeedback).where(SuggestionFeedback.code_id == source_id)
                     .values(code_id=into_id).execution_options(synchronize_session=False))
     before = _snapshot(source)
@@ -336,8 +341,8 @@ def split_code(session: Session, code_id: str, new_id: str, new_name: str,
     add_code(session, new_id, new_name, coder, parent_id=code.parent_id, origin="emergent",
              origin_note=reason or f"split from {code_id}", reason=reason, rq=code.rq,
              description=code.description, colour=code.colour)
-    moved = session.execute(update(Coding).where(Coding.id.in_(ids))
-                            .values(code_id=new_id)).rowcount
+    moved = _rows(session.execute(update(Coding).where(Coding.id.in_(ids))
+                            .values(code_id=new_id)))
     audit.record(session, coder, "split", "code", code_id,
                  after={"new_code": new_id, "coding_ids": ids}, reason=reason,
                  batch=audit.new_batch())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,8 +103,7 @@ def document_list(session: Session) -> pd.DataFrame:
                         columns=["id", "label", "title", "kind", "segments", "codings"])
 
 
-def codings_for_segments(session: Session, segment_ids: list[int] | tuple[int, ...]
-                         ) -> pd.DataFrame:
+def codings_for_segments(session: Session, segment_ids: Sequence[int]) -> pd.DataFrame:
     """Codings overlapping any of the segments: id, code_id, code_name, coder, valence,
     flags, dimension, memo, locator."""
     columns = ["id", "code_id", "code_name", "coder", "valence", "flags", "dimension", "memo",
@@ -111,7 +112,7 @@ def codings_for_segments(session: Session, segment_ids: list[int] | tuple[int, .
                             .where(Segment.id.in_([int(i) for i in segment_ids]))).all()
     if not spans:
         return pd.DataFrame(columns=columns)
-    records = {}
+    records: dict[int, dict[str, Any]] = {}
     for doc_id, start, end in spans:
         for c, name in session.execute(
                 select(Coding, Code.name).join(Code, Coding.code_id == Code.id)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -59,7 +59,7 @@ def sentence_pipeline() -> Language:
 @lru_cache(maxsize=1)
 def _punct_char_ids() -> np.ndarray:
     nlp = sentence_pipeline()
-    chars = nlp.get_pipe("sentencizer").punct_chars
+    chars = cast(Any, nlp.get_pipe("sentencizer")).punct_chars
     return np.array(sorted(nlp.vocab.strings.add(c) for c in chars), dtype=np.uint64)
 
 
@@ -150,7 +150,7 @@ def segment_documents(
     texts = (items[d][0].text[s:e] for d, _b, _p, s, e in pieces)
     results: list[list[SegmentSpec]] = [[] for _ in items]
     for (d_index, b_index, paragraph, p_start, p_end), sdoc in zip(
-        pieces, nlp.tokenizer.pipe(texts, batch_size=SPACY_BATCH)
+        pieces, cast(Any, nlp.tokenizer).pipe(texts, batch_size=SPACY_BATCH)
     ):
         parsed, name, rid = items[d_index]
         block = parsed.blocks[b_index]

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from qualcode.coding.segment import SegmentSpec, segment_documents
@@ -179,7 +179,7 @@ def insert_segments(session: Session,
         for document_id, specs in documents for s in specs
     ]
     if rows:
-        session.connection().execute(insert(Segment.__table__), rows)
+        session.connection().execute(insert(cast(Table, Segment.__table__)), rows)
     return len(rows)
 
 
