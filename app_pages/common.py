@@ -65,6 +65,8 @@ def require_project() -> Project:
         st.info("No project is open: choose one on the Project page.")
         st.page_link("app_pages/project.py", label="Go to the Project page")
         st.stop()
+    st.sidebar.caption(f"Project **{md(project.name)}** · coding as **{md(coder())}** "
+                       "(change it on the Project page)")
     return project
 
 
