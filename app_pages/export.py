@@ -30,6 +30,7 @@ with report_tab:
     groups = c1.multiselect("Respondent groups", list(GROUPS), key="report_groups")
     valence = c2.multiselect("Marks", list(VALENCES), key="report_valence")
     sort = c3.radio("Order extracts by", ["document", "group"], horizontal=True)
+    coders = st.multiselect("Coders (none: all)", project.coders(), key="report_coders")
     d1, d2, d3 = st.columns(3)
     interviewer = d1.checkbox("Include interviewer turns", value=False)
     by_theme = d2.checkbox("Group codes under themes", value=bool(len(project.themes())))
@@ -58,7 +59,8 @@ with report_tab:
                 buffer = io.BytesIO()
                 n = project.export_report(
                     buffer, [codes[p] for p in picked] or None, groups=groups or None,
-                    valence=valence or None, sort=sort, interviewer=interviewer,
+                    valence=valence or None, coder=coders or None, sort=sort,
+                    interviewer=interviewer,
                     by_theme=by_theme, tables=tables, figure=figure,
                     figure_caption=f"The {figure_kind}")
                 return buffer.getvalue(), n

@@ -74,11 +74,22 @@ with query_tab:
             d2.download_button("Download XLSX", xlsx.getvalue(), "extracts.xlsx",
                                "application/vnd.openxmlformats-officedocument."
                                "spreadsheetml.sheet")
-            report = project.report_bytes(result) if hasattr(project, "report_bytes") else None
-            if report is not None:
-                d3.download_button("Download Word", report, "extracts.docx",
-                                   "application/vnd.openxmlformats-officedocument."
-                                   "wordprocessingml.document")
+            if d3.button("Build a Word report of these"):
+                buffer = io.BytesIO()
+                done = attempt(lambda: project.export_report(
+                    buffer, query, include_descendants=descendants, groups=groups or None,
+                    valence=valence or None, flags=flags or None,
+                    dimension=None if dimension == "(any)" else dimension,
+                    kinds=kinds or None,
+                    trial={"included": None, "left out": False, "only": True}[trial],
+                    attributes={attribute: values} if values else None,
+                    coder=coder_filter.strip() or None))
+                if done is not None:
+                    st.session_state["extracts_report"] = buffer.getvalue()
+            if "extracts_report" in st.session_state:
+                d3.download_button("Download Word", st.session_state["extracts_report"],
+                                   "extracts.docx", "application/vnd.openxmlformats-"
+                                   "officedocument.wordprocessingml.document")
 
 with issues_tab:
     codable = code_options(project)

@@ -36,7 +36,7 @@ from qualcode.project_suggest import SuggestMixin
 from qualcode.store import audit, queries
 from qualcode.store.engine import make_engine, project_url, sqlite_file
 from qualcode.store.migrate import upgrade
-from qualcode.store.models import AuditEntry
+from qualcode.store.models import AuditEntry, Coding
 
 DEFAULT_CODER = "analyst"
 _CODINGS_CACHE: dict[str, tuple[tuple[str, int], pd.DataFrame]] = {}
@@ -305,6 +305,11 @@ class Project(AnalysisMixin, SearchMixin, SuggestMixin):
         """Issues with the ids and references of the codings that support them."""
         with self.session() as s:
             return query.issues_frame(s, code_id)
+
+    def coders(self) -> list[str]:
+        """Names of everyone who has coded in this project, sorted."""
+        with self.session() as s:
+            return sorted(s.scalars(select(Coding.coder).distinct()))
 
     def codings_for_segments(self, segment_ids: Sequence[int]) -> pd.DataFrame:
         """Codings touching any of these segments, with the code's name (for the Code page)."""

@@ -69,3 +69,19 @@ def test_review_page_measures_suggestion_accuracy(demo_copy: Path) -> None:
     assert not at.exception
     figures = at.session_state["accuracy"]
     assert figures["learned"]["top3"] > 0.6
+
+
+def test_extracts_page_builds_a_word_report_of_the_query(demo_copy: Path) -> None:
+    import io
+
+    import docx
+
+    _code_some(demo_copy)
+    at = app_test("app_pages/extracts.py", demo_copy).run()
+    at.radio[0].set_value("Write a query").run()
+    at.text_input(key="query_text").input("training").run()
+    next(b for b in at.button if b.label == "Build a Word report of these").click().run()
+    assert not at.exception
+    document = docx.Document(io.BytesIO(at.session_state["extracts_report"]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "(Officer, O1," in text and "(Head teacher" not in text
