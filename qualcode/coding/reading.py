@@ -15,7 +15,7 @@ from qualcode.coding.query import overlapping_segments, segment_keys
 from qualcode.errors import CodingError
 from qualcode.store.models import Code, Coding, Document, Respondent, Segment
 
-PAGE_SIZE = 150
+PAGE_SIZE = 80
 VIEW_COLUMNS = ["id", "ordinal", "locator", "speaker", "is_interviewer", "question", "text",
                 "codes", "code_names", "colour", "valences", "coding_ids"]
 
