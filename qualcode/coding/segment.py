@@ -68,20 +68,35 @@ def sentence_starts(doc: Doc) -> list[int]:
 
     A sentence starts at the first word (a token that is neither punctuation nor a
     sentence-final character) after a sentence-final character such as ``.``, ``?`` or
-    ``!``. Gives the same boundaries as ``nlp.add_pipe("sentencizer")`` (a test checks it
-    on the demo study) without building a Python object per token.
+    ``!``. This gives the same boundaries as ``nlp.add_pipe("sentencizer")`` (a test checks
+    it on the demo study) without building a Python object per token, with one
+    refinement: an opening bracket or quote that stands before the next sentence ("hand
+    up. (laughs) Then") opens that sentence instead of trailing the previous one.
     """
-    from spacy.attrs import IDX, IS_PUNCT, ORTH
+    from spacy.attrs import IDX, IS_LEFT_PUNCT, IS_PUNCT, LENGTH, ORTH
 
     if len(doc) == 0:
         return []
-    arr = doc.to_array([ORTH, IS_PUNCT, IDX])
-    is_final = np.isin(arr[:, 0], _punct_char_ids())
+    arr = doc.to_array([ORTH, IS_PUNCT, IDX, IS_LEFT_PUNCT, LENGTH]).astype(np.int64)
+    is_final = np.isin(arr[:, 0].astype(np.uint64), _punct_char_ids())
     words = np.flatnonzero((arr[:, 1] == 0) & ~is_final)
     finals_so_far = np.cumsum(is_final)[words]
     previous = np.concatenate(([0], finals_so_far[:-1]))
     starts = np.union1d([0], words[finals_so_far > previous])
-    return [int(i) for i in arr[starts, 2]]
+    idx, left, length = arr[:, 2], arr[:, 3].astype(bool), arr[:, 4]
+    for _ in range(3):  # at most a few opening marks in a row, e.g. ("
+        before = starts - 1
+        can = before >= 1
+        b = before[can]
+        # an opening mark: left punctuation, after a space, touching the next token
+        opening = (left[b] & (idx[b] > idx[b - 1] + length[b - 1])
+                   & (idx[b] + length[b] == idx[b + 1]))
+        moved = starts.copy()
+        moved[np.flatnonzero(can)[opening]] -= 1
+        if np.array_equal(moved, starts):
+            break
+        starts = moved
+    return [int(i) for i in idx[starts]]
 
 
 @lru_cache(maxsize=1)
