@@ -168,13 +168,8 @@ def _id_list(text: str) -> list[int]:
 
 
 def cmd_extracts(args: argparse.Namespace) -> int:
-    attributes = dict(a.split("=", 1) for a in args.attribute or [])
     with open_project(args.project, create=False) as project:
-        frame = project.extracts(
-            args.query or None, include_descendants=not args.no_descendants,
-            groups=args.group, attributes=attributes or None, valence=args.valence,
-            flags=args.flag, dimension=args.dimension, coder=args.coder, kinds=args.kind,
-            trial=None if args.trial is None else args.trial == "yes")
+        frame = project.extracts(args.query or None, **_extract_filters(args))
     _frame_out(frame, args, ["id", "code_id", "valence", "label", "group", "locator", "text"])
     return 0
 
@@ -409,6 +404,21 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_extract_options(p: argparse.ArgumentParser) -> None:
+    """The filters of a coding query (extracts, export): read back by _extract_filters."""
+    p.add_argument("--no-descendants", action="store_true",
+                   help="a code stands for itself only, not the codes under it")
+    p.add_argument("--group", action="append")
+    p.add_argument("--attribute", action="append",
+                   help="name=value, e.g. setting_type=rural primary")
+    p.add_argument("--valence", action="append", choices=["+", "-", "0"])
+    p.add_argument("--flag", action="append", choices=["in_literature", "surprising", "follow_up"])
+    p.add_argument("--dimension", choices=["policy", "process", "practice"])
+    p.add_argument("--coder", action="append")
+    p.add_argument("--kind", action="append")
+    p.add_argument("--trial", choices=["yes", "no"])
+
+
 def _add_search_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", default="lemma", choices=["lemma", "exact", "regex"])
     p.add_argument("--group", dest="groups", action="append")
@@ -483,15 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extracts", help="coded extracts: a code or a query such as 'a AND NOT b'")
     p.add_argument("project")
     p.add_argument("query", nargs="?")
-    p.add_argument("--no-descendants", action="store_true")
-    p.add_argument("--group", action="append")
-    p.add_argument("--attribute", action="append", help="name=value, e.g. setting_type=rural primary")
-    p.add_argument("--valence", action="append", choices=["+", "-", "0"])
-    p.add_argument("--flag", action="append", choices=["in_literature", "surprising", "follow_up"])
-    p.add_argument("--dimension", choices=["policy", "process", "practice"])
-    p.add_argument("--coder", action="append")
-    p.add_argument("--kind", action="append")
-    p.add_argument("--trial", choices=["yes", "no"])
+    _add_extract_options(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--csv", help="write the extracts to this CSV file")
     p.set_defaults(func=cmd_extracts)
@@ -573,15 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", help="codes or a query such as 'a AND NOT b'")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--format", choices=EXPORT_FORMATS, help="default: from the file suffix")
-    p.add_argument("--no-descendants", action="store_true")
-    p.add_argument("--group", action="append")
-    p.add_argument("--attribute", action="append", help="name=value")
-    p.add_argument("--valence", action="append", choices=["+", "-", "0"])
-    p.add_argument("--flag", action="append", choices=["in_literature", "surprising", "follow_up"])
-    p.add_argument("--dimension", choices=["policy", "process", "practice"])
-    p.add_argument("--coder", action="append")
-    p.add_argument("--kind", action="append")
-    p.add_argument("--trial", choices=["yes", "no"])
+    _add_extract_options(p)
     p.add_argument("--sort", default="document", choices=["document", "group"])
     p.add_argument("--no-interviewer", action="store_true", help="leave out interviewer turns")
     p.add_argument("--by-theme", action="store_true", help="group codes under their themes")

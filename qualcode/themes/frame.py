@@ -303,6 +303,17 @@ def check_codebook(codebook: pd.DataFrame) -> None:
         )
 
 
+def known_codes(codings: pd.DataFrame, codebook: pd.DataFrame | None
+                ) -> tuple[set[str], str]:
+    """The code ids a caller may name, and where they come from (for messages): the
+    codebook's when one is given, else those that occur in ``codings``."""
+    if codebook is not None:
+        check_codebook(codebook)
+        return set(codebook["id"].astype(str)), "the codebook"
+    return (set(codings["code_id"].dropna().astype(str).unique().tolist()),
+            "these codings (pass codebook= to allow codes that have no codings yet)")
+
+
 def check_codes(
     codes: Iterable[str], codings: pd.DataFrame, codebook: pd.DataFrame | None
 ) -> list[str]:
@@ -314,13 +325,7 @@ def check_codes(
     wanted = list(dict.fromkeys(str(c) for c in as_list(codes)))
     if not wanted:
         raise QualcodeError("No codes given: name at least one code id.")
-    if codebook is not None:
-        check_codebook(codebook)
-        known = set(codebook["id"].astype(str))
-        where = "the codebook"
-    else:
-        known = set(codings["code_id"].dropna().astype(str).unique().tolist())
-        where = "these codings (pass codebook= to allow codes that have no codings yet)"
+    known, where = known_codes(codings, codebook)
     unknown = [c for c in wanted if c not in known]
     if unknown:
         raise QualcodeError(f"Unknown code id(s) {', '.join(unknown)}: not in {where}.")

@@ -24,8 +24,8 @@ from qualcode.errors import QualcodeError
 from qualcode.themes.frame import (
     apply_filters,
     as_list,
-    check_codebook,
     code_names,
+    known_codes,
     ordered,
     prepare,
 )
@@ -94,13 +94,7 @@ def triangulation_table(
     if themes is not None:
         if not isinstance(themes, Mapping):
             raise QualcodeError("themes must map each theme name to a list of code ids.")
-        if codebook is not None:
-            check_codebook(codebook)
-            known = set(codebook["id"].astype(str))
-            where = "the codebook"
-        else:
-            known = set(full["code_id"].dropna().astype(str).unique().tolist())
-            where = "these codings (pass codebook= to allow codes without codings)"
+        known, where = known_codes(full, codebook)
         pairs = [(str(t), str(c)) for t, cs in themes.items() for c in as_list(cs)]
         unknown = sorted({c for _, c in pairs if c not in known})
         if unknown:
